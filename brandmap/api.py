@@ -1,0 +1,131 @@
+"""The JSON API as plain functions: (dataset, parameters) → :class:`ApiResponse`.
+
+No Flask here, so every rule is testable without a server; ``brandmap.web`` only adapts
+requests and responses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from brandmap.dataset import Dataset
+from brandmap.errors import QueryError
+from brandmap.query import PAGE_PARAMS, parse_filter, parse_page
+from brandmap.resolve import resolve
+from brandmap.serialize import GEOJSON_MEDIA_TYPE, collection_bytes
+from brandmap.stats import STATS_GROUPS, product_stats
+
+__all__ = [
+    "ApiResponse",
+    "commune_layer",
+    "error_response",
+    "healthz",
+    "product",
+    "products",
+    "region_layer",
+    "resolve_address",
+    "stats",
+]
+
+JSON_MEDIA_TYPE = "application/json"
+MAX_ADDRESS = 500
+Params = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    status: int
+    body: bytes
+    media_type: str = JSON_MEDIA_TYPE
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def json_response(payload: Any, status: int = 200) -> ApiResponse:
+    return ApiResponse(status, json.dumps(payload, ensure_ascii=False).encode())
+
+
+def error_response(status: int, error: str, detail: str, param: str | None = None) -> ApiResponse:
+    body: dict[str, Any] = {"error": error, "detail": detail}
+    if param:
+        body["param"] = param
+    return json_response(body, status)
+
+
+def healthz(dataset: Dataset) -> ApiResponse:
+    meta = dataset.snapshot.meta
+    return json_response({
+        "status": "ok",
+        "geometry_quality": meta.get("geometry_quality"),
+        "communes": len(dataset.snapshot.communes),
+        "products": len(dataset.products),
+        "regions": len(dataset.snapshot.regions),
+        "data_vintage": meta.get("data_vintage"),
+        "built_at": meta.get("built_at"),
+    })
+
+
+def _layer(dataset: Dataset, name: str, params: Params) -> ApiResponse:
+    detail = _single(params, "detail", allowed_params=("detail",)) or "full"
+    if detail not in ("full", "display"):
+        raise QueryError("detail must be 'full' or 'display'", "detail")
+    return ApiResponse(200, dataset.layer_bytes(name, simplified=detail == "display"),
+                       GEOJSON_MEDIA_TYPE)
+
+
+def commune_layer(dataset: Dataset, params: Params) -> ApiResponse:
+    """Every 2025 commune; ``detail=display`` gives lighter shapes for the web map."""
+    return _layer(dataset, "communes", params)
+
+
+def region_layer(dataset: Dataset, params: Params) -> ApiResponse:
+    return _layer(dataset, "regions", params)
+
+
+def products(dataset: Dataset, params: Params) -> ApiResponse:
+    product_filter = parse_filter(params, dataset.commune_codes, dataset.region_ids, PAGE_PARAMS)
+    page = parse_page(params)
+    positions = dataset.index.match(product_filter)
+    chosen = positions[page.offset : page.offset + page.limit]
+    features = [dataset.product_features[i] for i in chosen]
+    body = collection_bytes(features, numberMatched=int(len(positions)),
+                            numberReturned=len(features), **dataset.collection_meta)
+    return ApiResponse(200, body, GEOJSON_MEDIA_TYPE)
+
+
+def product(dataset: Dataset, product_id: str) -> ApiResponse:
+    position = dataset.product_positions.get(product_id)
+    if position is None:
+        return error_response(404, "not_found", f"no product with id {product_id[:100]!r}")
+    return ApiResponse(200, dataset.product_features[position].encode(), GEOJSON_MEDIA_TYPE)
+
+
+def resolve_address(params: Params) -> ApiResponse:
+    address = _single(params, "address", allowed_params=("address",))
+    if not address or not address.strip():
+        raise QueryError("address is required, e.g. ?address=xã Kim Sơn, huyện Trà Cú", "address")
+    if len(address) > MAX_ADDRESS:
+        raise QueryError(f"address is longer than {MAX_ADDRESS} characters", "address")
+    return json_response(resolve(address).to_dict())
+
+
+def stats(dataset: Dataset, params: Params) -> ApiResponse:
+    by = _single(params, "by") or "commune"
+    if by not in STATS_GROUPS:
+        raise QueryError(f"by must be one of {', '.join(STATS_GROUPS)}", "by")
+    product_filter = parse_filter(params, dataset.commune_codes, dataset.region_ids, ("by",))
+    rows = product_stats(dataset, dataset.index.match(product_filter), by)
+    return json_response({"by": by, "rows": rows})
+
+
+def _single(params: Params, name: str, allowed_params: Sequence[str] | None = None) -> str | None:
+    if allowed_params is not None:
+        unknown = sorted(set(params) - set(allowed_params))
+        if unknown:
+            raise QueryError(f"unknown parameter(s): {', '.join(unknown)}", unknown[0])
+    values = params.get(name) or ()
+    if len(values) > 1:
+        raise QueryError(f"parameter {name!r} may be given only once", name)
+    return values[0] if values else None

@@ -1,0 +1,139 @@
+"""Build a snapshot from the repository data: communes, regions and placed products.
+
+The commune layer is the real 2025 boundaries when they have been fetched or imported,
+and otherwise the approximate polygons (flagged ``geometry_quality = approximate``).
+Products are placed on the map by their coordinates, else by their commune (a stable point
+inside it), else by their value-chain region.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from brandmap import admin, settings
+from brandmap.approx import approximate_communes
+from brandmap.boundaries import load_real_boundaries
+from brandmap.catalog import load_catalog
+from brandmap.errors import ValidationError
+from brandmap.regions import dissolve_regions, read_regions
+from brandmap.resolve import resolve
+from brandmap.store import Snapshot, Store
+
+__all__ = ["build_snapshot", "build_store", "commune_layer", "place_products"]
+
+APPROXIMATE, OFFICIAL = "approximate", "official"
+
+
+def commune_layer() -> gpd.GeoDataFrame:
+    """Real boundaries if loaded, else the approximation, ordered by code."""
+    real = load_real_boundaries(settings.real_boundaries_path())
+    layer = real if real is not None else approximate_communes()
+    return layer.sort_values("code").reset_index(drop=True)
+
+
+def build_snapshot(data_dir: Path | None = None, communes: gpd.GeoDataFrame | None = None) -> Snapshot:
+    """Load and check everything in ``data/``; raise ValidationError on any problem."""
+    data_dir = Path(data_dir or settings.data_dir())
+    communes = commune_layer() if communes is None else communes
+    regions = dissolve_regions(read_regions(data_dir / "geo" / "regions.csv", set(communes["code"])), communes)
+    products = place_products(load_catalog(data_dir / "products" / "products.csv"), communes, regions)
+    quality = APPROXIMATE if (communes["geometry_quality"] == APPROXIMATE).any() else OFFICIAL
+    meta = {
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "geometry_quality": quality,
+        "data_vintage": _data_vintage(products),
+        "product_count": str(len(products)),
+    }
+    return Snapshot(communes=communes, regions=regions, products=products, meta=meta)
+
+
+def build_store(store: Store, data_dir: Path | None = None) -> Snapshot:
+    """Validate ``data/`` and replace the store atomically (nothing written on failure)."""
+    snapshot = build_snapshot(data_dir)
+    store.write(snapshot)
+    return snapshot
+
+
+def place_products(
+    rows: list[dict], communes: gpd.GeoDataFrame, regions: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """Give every product a commune (when it has a place) and a point.
+
+    Order of trust: given coordinates (``exact``); the commune's stable inner point
+    (``commune``), the commune coming from ``commune_code`` or from resolving the published
+    address; the region's inner point (``region``) for brands that cover many communes.
+    """
+    names = communes.set_index("code")["name"]
+    shapes = communes.set_index("code").geometry
+    region_shapes = regions.set_index("id").geometry if len(regions) else {}
+    placed = []
+    for row in rows:
+        row = dict(row)
+        point = _given_point(row)
+        if point is not None and not row.get("commune_code"):
+            row["commune_code"] = _commune_at(point, communes)
+        if not row.get("commune_code") and not row.get("region") and row.get("address_published"):
+            row["commune_code"] = resolve(row["address_published"]).code
+        code = row.get("commune_code") or None
+        if point is not None:
+            row["location_quality"] = "exact"
+        elif code:
+            point = stable_point_inside(shapes[code], row["id"])
+            row["location_quality"] = "commune"
+        elif row.get("region"):
+            point = stable_point_inside(region_shapes[row["region"]], row["id"])
+            row["location_quality"] = "region"
+        else:
+            raise ValidationError(f"product {row['id']!r} has no commune, coordinates or region")
+        row["commune_code"] = code
+        row["commune_name"] = names.get(code) if code else None
+        row["geometry"] = point
+        placed.append(row)
+    return gpd.GeoDataFrame(pd.DataFrame(placed), geometry="geometry", crs=4326)
+
+
+def _given_point(row: dict) -> shapely.Point | None:
+    lon, lat = row.get("lon"), row.get("lat")
+    if lon is None or lat is None or pd.isna(lon) or pd.isna(lat):
+        return None
+    return shapely.Point(float(lon), float(lat))
+
+
+def _commune_at(point: shapely.Point, communes: gpd.GeoDataFrame) -> str | None:
+    hits = communes.sindex.query(point, predicate="intersects")
+    return str(communes["code"].iloc[hits[0]]) if len(hits) else None
+
+
+def stable_point_inside(polygon: shapely.Geometry, key: str) -> shapely.Point:
+    """A point inside ``polygon`` that depends only on ``key``.
+
+    Products placed by commune spread over it instead of stacking on one spot, and stay
+    where they are from one build to the next.
+    """
+    seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    rng = np.random.default_rng(seed)
+    min_x, min_y, max_x, max_y = polygon.bounds
+    inner = polygon.buffer(-0.002) if polygon.area > 1e-4 else polygon
+    inner = inner if not inner.is_empty else polygon
+    shapely.prepare(inner)
+    for _ in range(200):
+        candidate = shapely.Point(rng.uniform(min_x, max_x), rng.uniform(min_y, max_y))
+        if inner.contains(candidate):
+            return candidate
+    return polygon.representative_point()
+
+
+def _data_vintage(products: gpd.GeoDataFrame) -> str:
+    dates = pd.to_datetime(products.get("source_date"), errors="coerce").dropna()
+    return dates.max().date().isoformat() if len(dates) else ""
+
+
+def known_commune_codes() -> set[str]:
+    return {c.code for c in admin.communes()}

@@ -1,0 +1,259 @@
+"""Product queries: request parameters → a checked filter → matching rows.
+
+No HTTP here: the web layer hands in a mapping of parameter name → list of values, and
+gets back row positions or a :class:`QueryError` naming the bad parameter.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from brandmap.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
+from brandmap.errors import QueryError
+from brandmap.text import fold
+
+__all__ = [
+    "FILTER_PARAMS",
+    "Page",
+    "ProductFilter",
+    "ProductIndex",
+    "parse_filter",
+    "parse_page",
+]
+
+FILTER_PARAMS = (
+    "commune", "region", "category", "brand_type", "value_chain",
+    "min_stars", "q", "bbox", "near", "radius_km",
+)
+PAGE_PARAMS = ("limit", "offset")
+MAX_LIMIT = 10_000
+MAX_TEXT = 200
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    """Every product filter; empty fields do not filter."""
+
+    communes: tuple[str, ...] = ()
+    region: str | None = None
+    category: str | None = None
+    brand_types: tuple[str, ...] = ()
+    value_chain: str | None = None
+    min_stars: int | None = None
+    q: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    near: tuple[float, float] | None = None  # (lat, lon)
+    radius_km: float | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    limit: int = 100
+    offset: int = 0
+
+
+Params = Mapping[str, Sequence[str]]
+
+
+def parse_filter(
+    params: Params, communes: set[str], regions: set[str], extra: Sequence[str] = ()
+) -> ProductFilter:
+    """Check every filter parameter; unknown parameters are refused, not ignored.
+
+    ``extra`` names parameters the caller handles itself (``limit``, ``lang``, ...).
+    """
+    unknown = sorted(set(params) - set(FILTER_PARAMS) - set(extra))
+    if unknown:
+        raise QueryError(f"unknown parameter(s): {', '.join(unknown)}", unknown[0])
+    for name, values in params.items():
+        if name != "commune" and name != "brand_type" and len(values) > 1:
+            raise QueryError(f"parameter {name!r} may be given only once", name)
+    one = {name: values[0] for name, values in params.items() if values}
+    near = _parse_near(one.get("near"))
+    return ProductFilter(
+        communes=_parse_codes(params.get("commune", ()), communes),
+        region=_parse_choice("region", one.get("region"), regions),
+        category=_parse_choice("category", one.get("category"), CATEGORIES),
+        brand_types=tuple(_parse_choice("brand_type", v, BRAND_TYPES) for v in params.get("brand_type", ())),
+        value_chain=_parse_choice("value_chain", one.get("value_chain"), VALUE_CHAINS),
+        min_stars=_parse_int("min_stars", one.get("min_stars"), 3, 5),
+        q=_parse_text(one.get("q")),
+        bbox=_parse_bbox(one.get("bbox")),
+        near=near,
+        radius_km=_parse_radius(one.get("radius_km"), near),
+    )
+
+
+def parse_page(params: Params, default_limit: int = 100) -> Page:
+    limit = _parse_int("limit", _first(params, "limit"), 1, MAX_LIMIT)
+    offset = _parse_int("offset", _first(params, "offset"), 0, 10**9)
+    return Page(limit=default_limit if limit is None else limit, offset=offset or 0)
+
+
+def _first(params: Params, name: str) -> str | None:
+    values = params.get(name) or ()
+    if len(values) > 1:
+        raise QueryError(f"parameter {name!r} may be given only once", name)
+    return values[0] if values else None
+
+
+def _parse_codes(values: Sequence[str], known: set[str]) -> tuple[str, ...]:
+    codes = tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise QueryError(f"unknown 2025 commune code(s): {', '.join(unknown[:5])}", "commune")
+    return codes
+
+
+def _parse_choice(name: str, value: str | None, allowed: Sequence[str] | set[str]) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in allowed:
+        shown = ", ".join(sorted(allowed)[:20])
+        raise QueryError(f"unknown {name} {value[:50]!r}; expected one of: {shown}", name)
+    return value
+
+
+def _parse_number(name: str, text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise QueryError(f"{name} must be a number, got {text[:50]!r}", name) from None
+    if not math.isfinite(number):
+        raise QueryError(f"{name} must be a finite number", name)
+    return number
+
+
+def _parse_int(name: str, text: str | None, low: int, high: int) -> int | None:
+    if text is None or text == "":
+        return None
+    if not text.strip().lstrip("+-").isdigit():
+        raise QueryError(f"{name} must be a whole number, got {text[:50]!r}", name)
+    number = int(text)
+    if not low <= number <= high:
+        raise QueryError(f"{name} must be between {low} and {high}, got {number}", name)
+    return number
+
+
+def _parse_text(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    if len(text) > MAX_TEXT:
+        raise QueryError(f"q is longer than {MAX_TEXT} characters", "q")
+    return fold(text)
+
+
+def _parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise QueryError("bbox must be minLon,minLat,maxLon,maxLat", "bbox")
+    min_lon, min_lat, max_lon, max_lat = (_parse_number("bbox", p) for p in parts)
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise QueryError("bbox must be minLon,minLat,maxLon,maxLat within -180..180, -90..90", "bbox")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def _parse_near(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise QueryError("near must be lat,lon", "near")
+    lat, lon = (_parse_number("near", p) for p in parts)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise QueryError("near must be lat,lon with lat in -90..90 and lon in -180..180", "near")
+    return lat, lon
+
+
+def _parse_radius(text: str | None, near: tuple[float, float] | None) -> float | None:
+    if text is None:
+        return 5.0 if near else None
+    if near is None:
+        raise QueryError("radius_km needs near=lat,lon", "radius_km")
+    radius = _parse_number("radius_km", text)
+    if not 0 < radius <= 500:
+        raise QueryError("radius_km must be greater than 0 and at most 500", "radius_km")
+    return radius
+
+
+class ProductIndex:
+    """Column arrays of a product layer, ready for vectorised filtering.
+
+    ``region_communes`` maps a region id to its commune codes: a region filter matches the
+    products linked to the region and the products placed in its communes.
+    """
+
+    def __init__(self, products: gpd.GeoDataFrame, region_communes: Mapping[str, Sequence[str]]):
+        self.products = products.reset_index(drop=True)
+        self.region_communes = {k: set(v) for k, v in region_communes.items()}
+        p = self.products
+        self._commune = p["commune_code"].fillna("").astype(str).to_numpy()
+        self._region = p["region"].fillna("").astype(str).to_numpy()
+        self._category = p["category"].astype(str).to_numpy()
+        self._value_chain = p["value_chain"].fillna("").astype(str).to_numpy()
+        self._stars = pd.to_numeric(p["ocop_stars"], errors="coerce").fillna(0).to_numpy()
+        self._brand_types = p["brand_types"].map(frozenset).to_numpy()
+        self._text = pd.Series(_search_texts(p))
+        self._lon = p.geometry.x.to_numpy() if len(p) else np.array([])
+        self._lat = p.geometry.y.to_numpy() if len(p) else np.array([])
+
+    def match_region(self, region_id: str) -> np.ndarray:
+        return self.match(ProductFilter(region=region_id))
+
+    def match(self, f: ProductFilter) -> np.ndarray:
+        """Row positions of the products that pass every filter, in catalog order."""
+        mask = np.ones(len(self.products), dtype=bool)
+        if f.communes:
+            mask &= np.isin(self._commune, f.communes)
+        if f.region:
+            mask &= (self._region == f.region) | np.isin(
+                self._commune, list(self.region_communes.get(f.region, ()))
+            )
+        if f.category:
+            mask &= self._category == f.category
+        if f.value_chain:
+            mask &= self._value_chain == f.value_chain
+        if f.brand_types:
+            wanted = set(f.brand_types)
+            mask &= np.fromiter((bool(wanted & b) for b in self._brand_types), bool, len(mask))
+        if f.min_stars:
+            mask &= self._stars >= f.min_stars
+        if f.q:
+            mask &= self._text.str.contains(f.q, regex=False).to_numpy()
+        if f.bbox:
+            mask &= _in_bbox(self._lon, self._lat, f.bbox)
+        if f.near:
+            mask &= haversine_km(self._lat, self._lon, *f.near) <= (f.radius_km or 5.0)
+        return np.flatnonzero(mask)
+
+
+def _search_texts(products: pd.DataFrame) -> list[str]:
+    columns = [c for c in ("name_vi", "name_en", "producer", "commune_name", "address_published")
+               if c in products]
+    joined = products[columns].fillna("").astype(str).agg(" | ".join, axis=1)
+    return [fold(text) for text in joined]
+
+
+def _in_bbox(lon: np.ndarray, lat: np.ndarray, bbox: tuple[float, float, float, float]) -> np.ndarray:
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return (lon >= min_lon) & (lon <= max_lon) & (lat >= min_lat) & (lat <= max_lat)
+
+
+def haversine_km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
+    """Great-circle distance in km from (lat0, lon0) to every (lat, lon).
+
+    >>> round(float(haversine_km(np.array([10.0]), np.array([106.0]), 10.0, 106.01)[0]), 3)
+    1.095
+    """
+    lat1, lon1, lat2, lon2 = map(np.radians, (lat, lon, lat0, lon0))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))

@@ -1,0 +1,86 @@
+"""GeoJSON output (RFC 7946): lon/lat, counter-clockwise exterior rings, no ``crs`` member.
+
+Features are serialized once per snapshot and kept as strings, so answering a request is
+joining strings, not re-encoding geometry.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+
+__all__ = [
+    "GEOJSON_MEDIA_TYPE",
+    "collection_bytes",
+    "feature_strings",
+    "geometry_dict",
+    "json_value",
+]
+
+GEOJSON_MEDIA_TYPE = "application/geo+json"
+COORDINATE_DECIMALS = 6  # ~0.1 m: finer than any source we hold
+
+
+def json_value(value: Any) -> Any:
+    """A plain JSON value for a cell of a data frame (NaN → null, numpy → Python)."""
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, list | tuple | np.ndarray):
+        return [json_value(v) for v in value]
+    return value
+
+
+def geometry_dict(geometry: shapely.Geometry | None) -> dict[str, Any] | None:
+    """RFC 7946 geometry: CCW exterior rings, coordinates rounded to ~0.1 m.
+
+    >>> geometry_dict(shapely.Point(106.1234567, 10.2))
+    {'type': 'Point', 'coordinates': [106.123457, 10.2]}
+    """
+    if geometry is None or geometry.is_empty:
+        return None
+    geometry = shapely.orient_polygons(geometry, exterior_cw=False)
+    geojson = mapping(geometry)
+    return {"type": geojson["type"], "coordinates": _round(geojson["coordinates"])}
+
+
+def _round(coordinates: Any) -> Any:
+    if isinstance(coordinates[0], float | int):
+        return [round(c, COORDINATE_DECIMALS) for c in coordinates]
+    return [_round(part) for part in coordinates]
+
+
+def feature_strings(frame: gpd.GeoDataFrame, properties: Sequence[str], id_column: str) -> list[str]:
+    """One serialized Feature per row, in row order."""
+    columns = [frame[c].tolist() for c in properties]
+    geometries = frame.geometry.tolist()
+    ids = frame[id_column].tolist()
+    out = []
+    for i, geometry in enumerate(geometries):
+        feature = {
+            "type": "Feature",
+            "id": ids[i],
+            "geometry": geometry_dict(geometry),
+            "properties": {name: json_value(col[i]) for name, col in zip(properties, columns, strict=True)},
+        }
+        out.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+    return out
+
+
+def collection_bytes(features: Iterable[str], **members: Any) -> bytes:
+    """A FeatureCollection from serialized features, with extra top-level members."""
+    head = {"type": "FeatureCollection", **members}
+    opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
+    return f'{opening},"features":[{",".join(features)}]}}'.encode()

@@ -1,0 +1,42 @@
+"""Running the service: gunicorn with several workers, or Flask's reloader for development."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from brandmap.web import create_app
+
+__all__ = ["run_dev", "run_production"]
+
+
+class _Gunicorn(BaseApplication):
+    """gunicorn driven from Python, so `brandmap serve` needs no separate config file."""
+
+    def __init__(self, store: str, options: dict[str, Any]) -> None:
+        self.store = store
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return create_app(self.store)
+
+
+def run_production(store: str, host: str, port: int, workers: int) -> None:
+    """Load the store once in the master (checked before binding), then fork the workers."""
+    _Gunicorn(store, {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "preload_app": True,
+        "accesslog": "-",
+        "timeout": 60,
+    }).run()
+
+
+def run_dev(store: str, host: str, port: int) -> None:
+    create_app(store).run(host=host, port=port, debug=True, use_reloader=True)

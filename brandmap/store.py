@@ -1,0 +1,162 @@
+"""The store: where a built snapshot of every layer lives between `build` and `serve`.
+
+One small interface, :class:`Store`, with an embedded GeoPackage backend as the default.
+A server backend (PostGIS) implements the same three methods, so callers never change.
+Writes are atomic: a reader sees the previous snapshot or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from brandmap.errors import StoreError
+
+__all__ = ["LAYERS", "GeoPackageStore", "Snapshot", "Store", "open_store"]
+
+LAYERS = ("communes", "regions", "products")
+_META_TABLE = "brandmap_meta"
+
+
+@dataclass
+class Snapshot:
+    """Every layer of one build, in EPSG:4326, plus facts about the build (``meta``)."""
+
+    communes: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame
+    products: gpd.GeoDataFrame
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def layer(self, name: str) -> gpd.GeoDataFrame:
+        if name not in LAYERS:
+            raise StoreError(f"unknown layer {name!r}; layers are {', '.join(LAYERS)}")
+        return getattr(self, name)
+
+
+class Store(Protocol):
+    """What the rest of brandmap needs from a store backend."""
+
+    location: str
+
+    def exists(self) -> bool: ...
+
+    def read(self) -> Snapshot: ...
+
+    def write(self, snapshot: Snapshot) -> None: ...
+
+
+class GeoPackageStore:
+    """A single GeoPackage file, replaced as a whole on every write.
+
+    The new file is written next to the old one and swapped in with ``os.replace``; the
+    previous file is kept as ``<name>.previous.gpkg`` so an unwanted import can be rolled back by hand.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+
+    @property
+    def backup_path(self) -> Path:
+        return self.path.with_name(f"{self.path.stem}.previous{self.path.suffix}")
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def read(self) -> Snapshot:
+        if not self.exists():
+            raise StoreError(f"no store at {self.path.name}: run `brandmap build` first")
+        try:
+            layers = {name: _read_layer(self.path, name) for name in LAYERS}
+            meta = _read_meta(self.path)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error) as exc:
+            raise StoreError(f"the store {self.path.name} is unreadable or incomplete: {exc}") from exc
+        return Snapshot(**layers, meta=meta)
+
+    def write(self, snapshot: Snapshot) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}", dir=self.path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            tmp.unlink()
+            for name in LAYERS:
+                _write_layer(tmp, name, snapshot.layer(name))
+            _write_meta(tmp, snapshot.meta)
+            _fsync(tmp)
+            if self.exists():
+                shutil.copy2(self.path, self.backup_path)
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def open_store(location: str | os.PathLike[str]) -> Store:
+    """The backend for a location: ``postgresql://…`` or a GeoPackage path."""
+    text = str(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        raise StoreError("the PostGIS backend is not available in this version; use a .gpkg path")
+    return GeoPackageStore(text)
+
+
+def _write_layer(path: Path, name: str, frame: gpd.GeoDataFrame) -> None:
+    frame = _flatten_lists(frame)
+    pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", promote_to_multi=False)
+
+
+def _read_layer(path: Path, name: str) -> gpd.GeoDataFrame:
+    frame = pyogrio.read_dataframe(path, layer=name)
+    for column in _LIST_COLUMNS.get(name, ()):
+        frame[column] = frame[column].fillna("").map(lambda text: [v for v in text.split(";") if v])
+    return frame
+
+
+# Columns holding lists, stored ';'-joined (GeoPackage has no list type).
+_LIST_COLUMNS = {"products": ("brand_types",), "regions": ("commune_codes",), "communes": ()}
+
+
+def _flatten_lists(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame = frame.copy()
+    for column in frame.columns:
+        if column != frame.geometry.name and frame[column].map(lambda v: isinstance(v, list)).any():
+            frame[column] = frame[column].map(lambda v: ";".join(v) if isinstance(v, list) else v)
+    return frame
+
+
+def _write_meta(path: Path, meta: dict[str, str]) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE {_META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.executemany(
+            f"INSERT INTO {_META_TABLE} VALUES (?, ?)",
+            [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()],
+        )
+    db.close()
+
+
+def _read_meta(path: Path) -> dict[str, str]:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {k: json.loads(v) for k, v in db.execute(f"SELECT key, value FROM {_META_TABLE}")}
+    finally:
+        db.close()
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def empty_frame(columns: list[str]) -> gpd.GeoDataFrame:
+    """An empty layer with the given columns (used before any data is loaded)."""
+    return gpd.GeoDataFrame(pd.DataFrame(columns=columns), geometry=gpd.GeoSeries([], crs=4326))
