@@ -13,6 +13,7 @@ from typing import Any
 
 from brandmap.dataset import Dataset
 from brandmap.errors import QueryError
+from brandmap.export import export_layer
 from brandmap.query import PAGE_PARAMS, parse_filter, parse_page
 from brandmap.resolve import resolve
 from brandmap.serialize import GEOJSON_MEDIA_TYPE, collection_bytes
@@ -22,6 +23,7 @@ __all__ = [
     "ApiResponse",
     "commune_layer",
     "error_response",
+    "export",
     "healthz",
     "product",
     "products",
@@ -56,23 +58,26 @@ def error_response(status: int, error: str, detail: str, param: str | None = Non
 
 def healthz(dataset: Dataset) -> ApiResponse:
     meta = dataset.snapshot.meta
-    return json_response({
-        "status": "ok",
-        "geometry_quality": meta.get("geometry_quality"),
-        "communes": len(dataset.snapshot.communes),
-        "products": len(dataset.products),
-        "regions": len(dataset.snapshot.regions),
-        "data_vintage": meta.get("data_vintage"),
-        "built_at": meta.get("built_at"),
-    })
+    return json_response(
+        {
+            "status": "ok",
+            "geometry_quality": meta.get("geometry_quality"),
+            "communes": len(dataset.snapshot.communes),
+            "products": len(dataset.products),
+            "regions": len(dataset.snapshot.regions),
+            "data_vintage": meta.get("data_vintage"),
+            "built_at": meta.get("built_at"),
+        }
+    )
 
 
 def _layer(dataset: Dataset, name: str, params: Params) -> ApiResponse:
     detail = _single(params, "detail", allowed_params=("detail",)) or "full"
     if detail not in ("full", "display"):
         raise QueryError("detail must be 'full' or 'display'", "detail")
-    return ApiResponse(200, dataset.layer_bytes(name, simplified=detail == "display"),
-                       GEOJSON_MEDIA_TYPE)
+    return ApiResponse(
+        200, dataset.layer_bytes(name, simplified=detail == "display"), GEOJSON_MEDIA_TYPE
+    )
 
 
 def commune_layer(dataset: Dataset, params: Params) -> ApiResponse:
@@ -90,8 +95,12 @@ def products(dataset: Dataset, params: Params) -> ApiResponse:
     positions = dataset.index.match(product_filter)
     chosen = positions[page.offset : page.offset + page.limit]
     features = [dataset.product_features[i] for i in chosen]
-    body = collection_bytes(features, numberMatched=int(len(positions)),
-                            numberReturned=len(features), **dataset.collection_meta)
+    body = collection_bytes(
+        features,
+        numberMatched=int(len(positions)),
+        numberReturned=len(features),
+        **dataset.collection_meta,
+    )
     return ApiResponse(200, body, GEOJSON_MEDIA_TYPE)
 
 
@@ -118,6 +127,29 @@ def stats(dataset: Dataset, params: Params) -> ApiResponse:
     product_filter = parse_filter(params, dataset.commune_codes, dataset.region_ids, ("by",))
     rows = product_stats(dataset, dataset.index.match(product_filter), by)
     return json_response({"by": by, "rows": rows})
+
+
+EXPORT_PARAMS = ("layer", "format", "crs")
+
+
+def export(dataset: Dataset, params: Params) -> ApiResponse:
+    """A file of one layer; product filters narrow the products layer."""
+    layer = _single(params, "layer") or "products"
+    fmt = _single(params, "format") or "geojson"
+    crs = _single(params, "crs") or "EPSG:4326"
+    result = export_layer(
+        dataset.export_frame(layer, _filter_params(params)),
+        fmt,
+        crs,
+        layer_name=layer,
+        meta=dataset.export_meta,
+    )
+    disposition = f'attachment; filename="{result.filename}"'
+    return ApiResponse(200, result.content, result.media_type, {"Content-Disposition": disposition})
+
+
+def _filter_params(params: Params) -> Params:
+    return {k: v for k, v in params.items() if k not in EXPORT_PARAMS}
 
 
 def _single(params: Params, name: str, allowed_params: Sequence[str] | None = None) -> str | None:

@@ -25,6 +25,7 @@ from brandmap.errors import ValidationError
 from brandmap.regions import dissolve_regions, read_regions
 from brandmap.resolve import resolve
 from brandmap.store import Snapshot, Store
+from brandmap.text import fold
 
 __all__ = ["build_snapshot", "build_store", "commune_layer", "place_products"]
 
@@ -38,12 +39,18 @@ def commune_layer() -> gpd.GeoDataFrame:
     return layer.sort_values("code").reset_index(drop=True)
 
 
-def build_snapshot(data_dir: Path | None = None, communes: gpd.GeoDataFrame | None = None) -> Snapshot:
+def build_snapshot(
+    data_dir: Path | None = None, communes: gpd.GeoDataFrame | None = None
+) -> Snapshot:
     """Load and check everything in ``data/``; raise ValidationError on any problem."""
     data_dir = Path(data_dir or settings.data_dir())
     communes = commune_layer() if communes is None else communes
-    regions = dissolve_regions(read_regions(data_dir / "geo" / "regions.csv", set(communes["code"])), communes)
-    products = place_products(load_catalog(data_dir / "products" / "products.csv"), communes, regions)
+    regions = dissolve_regions(
+        read_regions(data_dir / "geo" / "regions.csv", set(communes["code"])), communes
+    )
+    products = place_products(
+        load_catalog(data_dir / "products" / "products.csv"), communes, regions
+    )
     quality = APPROXIMATE if (communes["geometry_quality"] == APPROXIMATE).any() else OFFICIAL
     meta = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -68,7 +75,8 @@ def place_products(
 
     Order of trust: given coordinates (``exact``); the commune's stable inner point
     (``commune``), the commune coming from ``commune_code`` or from resolving the published
-    address; the region's inner point (``region``) for brands that cover many communes.
+    address; else an area (``region``): the brand's value-chain region, or the communes an
+    address names only by its old district or province.
     """
     names = communes.set_index("code")["name"]
     shapes = communes.set_index("code").geometry
@@ -77,18 +85,20 @@ def place_products(
     for row in rows:
         row = dict(row)
         point = _given_point(row)
+        area = None
         if point is not None and not row.get("commune_code"):
             row["commune_code"] = _commune_at(point, communes)
         if not row.get("commune_code") and not row.get("region") and row.get("address_published"):
-            row["commune_code"] = resolve(row["address_published"]).code
+            row["commune_code"], area = _resolve_place(row["address_published"], shapes)
         code = row.get("commune_code") or None
         if point is not None:
             row["location_quality"] = "exact"
         elif code:
             point = stable_point_inside(shapes[code], row["id"])
             row["location_quality"] = "commune"
-        elif row.get("region"):
-            point = stable_point_inside(region_shapes[row["region"]], row["id"])
+        elif row.get("region") or area is not None:
+            area = region_shapes[row["region"]] if row.get("region") else area
+            point = stable_point_inside(area, row["id"])
             row["location_quality"] = "region"
         else:
             raise ValidationError(f"product {row['id']!r} has no commune, coordinates or region")
@@ -97,6 +107,30 @@ def place_products(
         row["geometry"] = point
         placed.append(row)
     return gpd.GeoDataFrame(pd.DataFrame(placed), geometry="geometry", crs=4326)
+
+
+def _resolve_place(
+    address: str, shapes: gpd.GeoSeries
+) -> tuple[str | None, shapely.Geometry | None]:
+    """A commune code for the address, else the area of its candidate communes.
+
+    An address that names only an old district ("huyện Bình Tân") or a former province
+    resolves to no single commune; the product is then placed within all the communes it
+    can be in, and marked as placed by area.
+    """
+    resolution = resolve(address)
+    if resolution.code:
+        return resolution.code, None
+    codes = [code for code, _ in resolution.candidates] or _former_province_codes(address)
+    return None, (shapes.loc[codes].union_all() if codes else None)
+
+
+def _former_province_codes(address: str) -> list[str]:
+    folded = fold(address)
+    for province in admin.FORMER_PROVINCES:
+        if fold(province) in folded:
+            return [c.code for c in admin.communes() if province in c.former_provinces]
+    return []
 
 
 def _given_point(row: dict) -> shapely.Point | None:
@@ -135,5 +169,60 @@ def _data_vintage(products: gpd.GeoDataFrame) -> str:
     return dates.max().date().isoformat() if len(dates) else ""
 
 
-def known_commune_codes() -> set[str]:
-    return {c.code for c in admin.communes()}
+def import_products(store: Store, path: Path) -> dict[str, list[str]]:
+    """Merge a product file into the store by id: all of it, or nothing on any error.
+
+    The file is checked against the store's own communes (distance to the declared
+    commune included) and regions. Returns the ids ``added``, ``updated`` and ``unchanged``
+    (unchanged: nothing a user would see differs, placement included).
+    """
+    snapshot = store.read()
+    incoming = load_catalog(path, communes=snapshot.communes, regions=list(snapshot.regions["id"]))
+    current = snapshot.products
+    rows = {row["id"]: row for row in _catalog_rows(current)}
+    rows.update({row["id"]: row for row in incoming})
+    products = place_products(list(rows.values()), snapshot.communes, snapshot.regions)
+    report = _import_report(current, products, [row["id"] for row in incoming])
+    if report["added"] or report["updated"]:
+        meta = {
+            **snapshot.meta,
+            "product_count": str(len(products)),
+            "data_vintage": _data_vintage(products),
+            "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        store.write(Snapshot(snapshot.communes, snapshot.regions, products, meta))
+    return report
+
+
+def _catalog_rows(products: gpd.GeoDataFrame) -> list[dict]:
+    """Stored products back as catalog rows (the columns of the exchange format)."""
+    frame = products.drop(columns=["geometry", "commune_name", "location_quality"], errors="ignore")
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.to_dict("records")
+
+
+def _import_report(
+    before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, ids: list[str]
+) -> dict[str, list[str]]:
+    old = {r["id"]: r for r in _visible(before)}
+    new = {r["id"]: r for r in _visible(after)}
+    report: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
+    for product_id in dict.fromkeys(ids):
+        key = (
+            "added"
+            if product_id not in old
+            else ("unchanged" if old[product_id] == new[product_id] else "updated")
+        )
+        report[key].append(product_id)
+    return report
+
+
+def _visible(products: gpd.GeoDataFrame) -> list[dict]:
+    from brandmap.serialize import json_value
+
+    frame = products.assign(geometry_wkt=products.geometry.to_wkt(rounding_precision=7))
+    frame = frame.drop(columns="geometry")
+    return [
+        {k: json_value(v) for k, v in row.items() if json_value(v) not in (None, "", [])}
+        for row in frame.to_dict("records")
+    ]

@@ -79,21 +79,24 @@ def serve(host: str, port: int, workers: int, dev: bool, store: str | None) -> N
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 def validate(file: Path, lang: str) -> None:
     """Check a product file (CSV/XLSX/GeoJSON); one line per problem, exit 1 if any."""
-    from brandmap.catalog import validate_file
+    from brandmap.catalog import has_errors, validate_file
 
-    problems = validate_file(file, lang=lang)
+    problems = validate_file(file)
     for problem in problems:
         click.echo(problem.format(lang))
-    errors = [p for p in problems if not p.is_warning]
-    if errors:
+    if has_errors(problems):
         sys.exit(1)
     click.echo("OK" if lang == "en" else "Hợp lệ", err=True)
 
 
 @main.command(name="resolve")
 @click.argument("addresses", nargs=-1)
-@click.option("--csv", "csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read addresses from the first column of a CSV file (header row skipped).")
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read addresses from the first column of a CSV file (header row skipped).",
+)
 def resolve_command(addresses: tuple[str, ...], csv_file: Path | None) -> None:
     """Resolve published (old) addresses to 2025 communes; one JSON object per line."""
     from brandmap.resolve import resolve
@@ -123,7 +126,9 @@ def import_group() -> None:
 @click.option("--layer", default=None, help="Layer name in a multi-layer file.")
 @click.option("--code-field", default=None, help="Field holding the 5-digit 2025 commune code.")
 @_store_option
-def import_boundaries(file: Path, layer: str | None, code_field: str | None, store: str | None) -> None:
+def import_boundaries(
+    file: Path, layer: str | None, code_field: str | None, store: str | None
+) -> None:
     """Load real 2025 commune polygons from any OGR-readable file, then rebuild the store."""
     from brandmap.boundaries import read_boundary_file
 
@@ -139,7 +144,9 @@ def fetch_group() -> None:
 
 
 @fetch_group.command(name="boundaries")
-@click.option("--url", default=None, help="Base URL replacing the pinned repository commit (file:// allowed).")
+@click.option(
+    "--url", default=None, help="Base URL replacing the pinned repository commit (file:// allowed)."
+)
 @_store_option
 def fetch_boundaries_command(url: str | None, store: str | None) -> None:
     """Download the 2025 commune polygons (checksum-verified) and rebuild the store."""
@@ -161,3 +168,76 @@ def _replace_boundaries(communes, store: str | None) -> None:
     target.write(snapshot)
     save_real_boundaries(communes, settings.real_boundaries_path())
     click.echo(f"store rebuilt: {target.location} ({snapshot.meta['geometry_quality']} geometry)")
+
+
+@main.command()
+@click.option(
+    "--layer",
+    type=click.Choice(["products", "communes", "regions"]),
+    default="products",
+    show_default=True,
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "gpkg", "shp", "csv", "kml"]),
+    default="geojson",
+    show_default=True,
+)
+@click.option(
+    "--crs",
+    default="EPSG:4326",
+    show_default=True,
+    help="EPSG:4326, EPSG:9209 (VN-2000 TM-3 105°30′) or EPSG:9210 (105°45′).",
+)
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A product filter as in the API, e.g. --filter min_stars=4 (repeatable).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Output file (default: a descriptive name in the current folder).",
+)
+@_store_option
+def export(
+    layer: str, fmt: str, crs: str, filters: tuple[str, ...], output: Path | None, store: str | None
+) -> None:
+    """Write a layer as a file for the provincial GIS."""
+    from brandmap.dataset import Dataset
+    from brandmap.export import export_layer
+    from brandmap.store import open_store
+
+    dataset = Dataset(open_store(_location(store)).read())
+    frame = dataset.export_frame(layer, _filter_params(filters))
+    result = export_layer(frame, fmt, crs, layer_name=layer, meta=dataset.export_meta)
+    target = output or Path(result.filename)
+    target.write_bytes(result.content)
+    click.echo(f"wrote {target} ({len(frame)} features, {crs})")
+
+
+def _filter_params(filters: tuple[str, ...]) -> dict[str, list[str]]:
+    params: dict[str, list[str]] = {}
+    for item in filters:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="--filter")
+        params.setdefault(name.strip(), []).append(value.strip())
+    return params
+
+
+@import_group.command(name="products")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_store_option
+def import_products_command(file: Path, store: str | None) -> None:
+    """Validate a product file, then merge it into the store by id (all-or-nothing)."""
+    from brandmap.build import import_products
+    from brandmap.store import open_store
+
+    report = import_products(open_store(_location(store)), file)
+    click.echo(", ".join(f"{len(ids)} {kind}" for kind, ids in report.items()))

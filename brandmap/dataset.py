@@ -13,22 +13,56 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from brandmap.query import ProductIndex
+from brandmap.errors import QueryError
+from brandmap.query import ProductIndex, parse_filter
 from brandmap.serialize import collection_bytes, feature_strings
 from brandmap.store import Snapshot
 
 __all__ = ["COMMUNE_PROPERTIES", "PRODUCT_PROPERTIES", "REGION_PROPERTIES", "Dataset"]
 
 PRODUCT_PROPERTIES = (
-    "id", "name_vi", "name_en", "category", "brand_types", "ocop_stars", "ocop_year",
-    "gi_number", "producer", "producer_kind", "address_published", "commune_code",
-    "commune_name", "value_chain", "region", "description_vi", "description_en", "phone",
-    "website", "source_url", "source_date", "location_quality",
+    "id",
+    "name_vi",
+    "name_en",
+    "category",
+    "brand_types",
+    "ocop_stars",
+    "ocop_year",
+    "gi_number",
+    "producer",
+    "producer_kind",
+    "address_published",
+    "commune_code",
+    "commune_name",
+    "value_chain",
+    "region",
+    "description_vi",
+    "description_en",
+    "phone",
+    "website",
+    "source_url",
+    "source_date",
+    "location_quality",
 )
-COMMUNE_PROPERTIES = ("code", "name", "kind", "area_km2", "product_count", "ocop_4_5_count",
-                      "geometry_quality", "former_province")
-REGION_PROPERTIES = ("id", "name_vi", "name_en", "value_chain", "commune_codes", "product_count",
-                     "source_url")
+COMMUNE_PROPERTIES = (
+    "code",
+    "name",
+    "kind",
+    "area_km2",
+    "product_count",
+    "ocop_4_5_count",
+    "geometry_quality",
+    "former_province",
+)
+REGION_PROPERTIES = (
+    "id",
+    "name_vi",
+    "name_en",
+    "value_chain",
+    "commune_codes",
+    "product_count",
+    "source_url",
+)
 # Display geometry for the web map: ~20 m tolerance keeps shapes and shared edges.
 DISPLAY_TOLERANCE_DEG = 0.0002
 
@@ -48,8 +82,9 @@ class Dataset:
 
     @cached_property
     def index(self) -> ProductIndex:
-        region_communes = dict(zip(self.snapshot.regions["id"], self.snapshot.regions["commune_codes"],
-                                   strict=True))
+        region_communes = dict(
+            zip(self.snapshot.regions["id"], self.snapshot.regions["commune_codes"], strict=True)
+        )
         return ProductIndex(self.products, region_communes)
 
     @cached_property
@@ -73,7 +108,9 @@ class Dataset:
         """Commune layer with product counts."""
         frame = self.snapshot.communes.copy()
         counts = self.products["commune_code"].value_counts()
-        top = self.products[self.products["ocop_stars"].fillna(0) >= 4]["commune_code"].value_counts()
+        top = self.products[self.products["ocop_stars"].fillna(0) >= 4][
+            "commune_code"
+        ].value_counts()
         frame["product_count"] = frame["code"].map(counts).fillna(0).astype(int)
         frame["ocop_4_5_count"] = frame["code"].map(top).fillna(0).astype(int)
         return frame
@@ -105,11 +142,46 @@ class Dataset:
         present = [p for p in properties if p in frame]
         return collection_bytes(feature_strings(frame, present, id_column), **self.collection_meta)
 
+    def export_frame(self, layer: str, params) -> gpd.GeoDataFrame:
+        """The rows of a layer to export; product filters apply to the products layer."""
+        if layer == "products":
+            product_filter = parse_filter(params, self.commune_codes, self.region_ids)
+            return self.products.iloc[self.index.match(product_filter)]
+        if params:
+            raise QueryError(
+                f"filters apply to the products layer only, not to {layer}", sorted(params)[0]
+            )
+        return self.communes if layer == "communes" else self.regions
+
+    @property
+    def export_meta(self) -> dict[str, str]:
+        """Attribution and vintage written into exported files."""
+        return {
+            "attribution": attribution(self.snapshot.meta.get("geometry_quality", "")),
+            "vintage": self.snapshot.meta.get("data_vintage", ""),
+        }
+
     @property
     def collection_meta(self) -> dict[str, str]:
         meta = self.snapshot.meta
-        return {"geometry_quality": meta.get("geometry_quality", ""),
-                "data_vintage": meta.get("data_vintage", "")}
+        return {
+            "geometry_quality": meta.get("geometry_quality", ""),
+            "data_vintage": meta.get("data_vintage", ""),
+        }
+
+
+BOUNDARY_ATTRIBUTION = {
+    "official": "Ranh giới hành chính 2025: NXB Tài nguyên, Môi trường và Bản đồ Việt Nam "
+    "(sapnhap.bando.com.vn), qua bộ dữ liệu vietnamese-provinces-database (MIT)",
+    "approximate": "Ranh giới xã GẦN ĐÚNG (approximate), tính từ tâm đơn vị hành chính của "
+    "gói vietnamadminunits (MIT) và Natural Earth (public domain)",
+}
+
+
+def attribution(geometry_quality: str) -> str:
+    """Who to credit: the boundary source and the product sources."""
+    boundaries = BOUNDARY_ATTRIBUTION.get(geometry_quality, BOUNDARY_ATTRIBUTION["approximate"])
+    return f"{boundaries}. Sản phẩm: brandmap, theo nguồn công bố ghi ở từng sản phẩm (source_url)."
 
 
 def _simplify(layer: str, geometries):

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import date
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import numpy as np
 import shapely
 from shapely.geometry import mapping
@@ -30,8 +32,10 @@ COORDINATE_DECIMALS = 6  # ~0.1 m: finer than any source we hold
 
 def json_value(value: Any) -> Any:
     """A plain JSON value for a cell of a data frame (NaN → null, numpy → Python)."""
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, float | np.floating):
         return None if math.isnan(value) else float(value)
     if isinstance(value, np.integer):
@@ -62,7 +66,9 @@ def _round(coordinates: Any) -> Any:
     return [_round(part) for part in coordinates]
 
 
-def feature_strings(frame: gpd.GeoDataFrame, properties: Sequence[str], id_column: str) -> list[str]:
+def feature_strings(
+    frame: gpd.GeoDataFrame, properties: Sequence[str], id_column: str
+) -> list[str]:
     """One serialized Feature per row, in row order."""
     columns = [frame[c].tolist() for c in properties]
     geometries = frame.geometry.tolist()
@@ -73,7 +79,9 @@ def feature_strings(frame: gpd.GeoDataFrame, properties: Sequence[str], id_colum
             "type": "Feature",
             "id": ids[i],
             "geometry": geometry_dict(geometry),
-            "properties": {name: json_value(col[i]) for name, col in zip(properties, columns, strict=True)},
+            "properties": {
+                name: json_value(col[i]) for name, col in zip(properties, columns, strict=True)
+            },
         }
         out.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
     return out

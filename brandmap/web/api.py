@@ -69,3 +69,8 @@ def resolve() -> Response:
 @bp.get("/api/stats")
 def stats() -> Response:
     return _answer(lambda: api.stats(_dataset(), _params()))
+
+
+@bp.get("/api/export")
+def export() -> Response:
+    return _answer(lambda: api.export(_dataset(), _params()))

@@ -1,0 +1,1 @@
+"""Benchmarks: page weight, render time, API throughput against named peers."""

@@ -1,0 +1,208 @@
+"""The JSON API over the real catalog, through Flask's test client.
+
+Expected product sets are computed here independently from ``data/products/products.csv``
+with the standard library, not with brandmap's own query code.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import unicodedata
+
+import pytest
+
+from brandmap.settings import REPO_ROOT
+
+CATALOG = REPO_ROOT / "data" / "products" / "products.csv"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+
+
+@pytest.fixture(scope="module")
+def catalog_rows() -> list[dict[str, str]]:
+    with open(CATALOG, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _ids(response) -> list[str]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return sorted(f["id"] for f in response.get_json()["features"])
+
+
+def test_healthz(client):
+    body = client.get("/healthz").get_json()
+    assert body["status"] == "ok"
+    assert body["communes"] == 124
+    assert body["geometry_quality"] in {"approximate", "official"}
+
+
+def test_communes_layer_is_rfc7946(client):
+    response = client.get("/api/communes")
+    assert response.mimetype == "application/geo+json"
+    collection = response.get_json()
+    assert "crs" not in collection
+    features = collection["features"]
+    assert len(features) == 124
+    assert len({f["properties"]["code"] for f in features}) == 124
+    for feature in features:
+        props = feature["properties"]
+        assert props["kind"] in {"xã", "phường"}
+        assert props["area_km2"] > 0
+        assert feature["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+        lon, lat = _first_vertex(feature["geometry"])
+        assert 105 < lon < 107 and 9 < lat < 11
+
+
+def test_exterior_rings_are_counter_clockwise(client):
+    for feature in client.get("/api/communes?detail=display").get_json()["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        for polygon in polygons:
+            assert _signed_area(polygon[0]) > 0
+            for hole in polygon[1:]:
+                assert _signed_area(hole) < 0
+
+
+def _first_vertex(geometry):
+    coordinates = geometry["coordinates"]
+    while isinstance(coordinates[0], list):
+        coordinates = coordinates[0]
+    return coordinates
+
+
+def _signed_area(ring) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2
+
+
+def test_display_layer_is_lighter(client):
+    full = client.get("/api/communes").get_data()
+    display = client.get("/api/communes?detail=display").get_data()
+    assert len(display) <= len(full)
+
+
+def test_regions_layer(client):
+    features = client.get("/api/regions").get_json()["features"]
+    assert features
+    for feature in features:
+        props = feature["properties"]
+        assert props["id"] and props["name_vi"] and props["name_en"] and props["commune_codes"]
+        assert isinstance(props["product_count"], int)
+
+
+def test_product_count_matches_catalog(client, catalog_rows):
+    body = client.get("/api/products?limit=10000").get_json()
+    assert body["numberMatched"] == body["numberReturned"] == len(catalog_rows)
+    for feature in body["features"]:
+        assert feature["geometry"]["type"] == "Point"
+        assert feature["properties"]["source_url"].startswith(("http://", "https://"))
+
+
+def test_text_and_stars_filter(client, catalog_rows):
+    expected = sorted(
+        r["id"] for r in catalog_rows
+        if "dua" in _fold(" ".join([r["name_vi"], r.get("name_en", ""), r.get("producer", ""),
+                                    r.get("address_published", "")]))
+        and r["ocop_stars"] and int(r["ocop_stars"]) >= 4
+    )
+    got = _ids(client.get("/api/products?q=dua&min_stars=4&limit=10000"))
+    # the API also searches the 2025 commune name, so it may find more, never fewer
+    assert set(expected) <= set(got)
+    assert all(catalog_row["ocop_stars"] for catalog_row in catalog_rows if catalog_row["id"] in got)
+
+
+@pytest.mark.parametrize("field, param", [("category", "category"), ("value_chain", "value_chain")])
+def test_enumerated_filters(client, catalog_rows, field, param):
+    for value in {r[field] for r in catalog_rows if r[field]}:
+        expected = sorted(r["id"] for r in catalog_rows if r[field] == value)
+        assert _ids(client.get(f"/api/products?{param}={value}&limit=10000")) == expected
+
+
+def test_brand_type_filter(client, catalog_rows):
+    expected = sorted(r["id"] for r in catalog_rows if "gi" in r["brand_types"].split(";"))
+    assert _ids(client.get("/api/products?brand_type=gi&limit=10000")) == expected
+
+
+def test_paging(client):
+    everything = client.get("/api/products?limit=10000").get_json()["features"]
+    page = client.get("/api/products?limit=5&offset=5").get_json()
+    assert [f["id"] for f in page["features"]] == [f["id"] for f in everything[5:10]]
+    assert page["numberReturned"] == 5
+
+
+def test_single_product_and_404(client):
+    first = client.get("/api/products?limit=1").get_json()["features"][0]
+    assert client.get(f"/api/products/{first['id']}").get_json() == first
+    missing = client.get("/api/products/no-such-product")
+    assert missing.status_code == 404
+    assert missing.get_json()["error"] == "not_found"
+
+
+@pytest.mark.parametrize("url", [
+    "/api/products?min_stars=7",
+    "/api/products?limit=0",
+    "/api/products?limit=10001",
+    "/api/products?bbox=1,2,3",
+    "/api/products?near=abc",
+    "/api/products?category=nope",
+    "/api/products?colour=red",
+    "/api/stats?by=planet",
+    "/api/communes?detail=huge",
+    "/api/resolve",
+])
+def test_bad_input_is_a_400_json(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "bad_request" and body["detail"]
+
+
+def test_stats_by_commune_adds_up(client, catalog_rows):
+    rows = client.get("/api/stats?by=commune").get_json()["rows"]
+    assert len(rows) == 124
+    placed = client.get("/api/products?limit=10000").get_json()["features"]
+    with_commune = [f for f in placed if f["properties"]["commune_code"]]
+    assert sum(r["total"] for r in rows) == len(with_commune)
+
+
+def test_stats_by_category_with_filter(client, catalog_rows):
+    rows = client.get("/api/stats?by=category&min_stars=4").get_json()["rows"]
+    expected = sum(1 for r in catalog_rows if r["ocop_stars"] and int(r["ocop_stars"]) >= 4)
+    assert sum(r["total"] for r in rows) == expected
+
+
+def test_resolve_endpoint(client):
+    body = client.get("/api/resolve?address=Thị trấn Vũng Liêm, huyện Vũng Liêm, tỉnh Vĩnh Long").get_json()
+    assert body["code"] == "29659"
+    assert set(body) >= {"input", "code", "name", "method", "confidence"}
+
+
+def test_unknown_route_is_json_404(client):
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert json.loads(response.get_data())["error"] == "not_found"
+
+
+def test_export_download_honours_filters(client, catalog_rows):
+    response = client.get("/api/export?layer=products&format=geojson&min_stars=4")
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    assert 'attachment; filename="brandmap_products_' in response.headers["Content-Disposition"]
+    expected = sum(1 for r in catalog_rows if r["ocop_stars"] and int(r["ocop_stars"]) >= 4)
+    assert len(json.loads(response.get_data())["features"]) == expected
+
+
+@pytest.mark.parametrize("url, param", [
+    ("/api/export?layer=rivers&format=geojson", "layer"),
+    ("/api/export?layer=products&format=dwg", "format"),
+    ("/api/export?layer=products&format=gpkg&crs=EPSG:3857", "crs"),
+    ("/api/export?layer=products&format=geojson&crs=EPSG:9209", "crs"),
+    ("/api/export?layer=communes&format=gpkg&min_stars=4", "min_stars"),
+])
+def test_export_bad_input(client, url, param):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.get_json()["param"] == param
