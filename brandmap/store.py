@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Protocol
 
 import geopandas as gpd
-import pandas as pd
 import pyogrio
 
 from brandmap.errors import StoreError
@@ -52,6 +51,10 @@ class Store(Protocol):
 
     def read(self) -> Snapshot: ...
 
+    def version(self) -> str | None:
+        """Changes whenever a new snapshot is written; None when there is none."""
+        ...
+
     def write(self, snapshot: Snapshot) -> None: ...
 
 
@@ -73,19 +76,34 @@ class GeoPackageStore:
     def exists(self) -> bool:
         return self.path.is_file()
 
+    def version(self) -> str | None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return f"{stat.st_ino}-{stat.st_mtime_ns}-{stat.st_size}"
+
     def read(self) -> Snapshot:
         if not self.exists():
             raise StoreError(f"no store at {self.path.name}: run `brandmap build` first")
         try:
             layers = {name: _read_layer(self.path, name) for name in LAYERS}
             meta = _read_meta(self.path)
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, sqlite3.Error) as exc:
-            raise StoreError(f"the store {self.path.name} is unreadable or incomplete: {exc}") from exc
+        except (
+            pyogrio.errors.DataSourceError,
+            pyogrio.errors.DataLayerError,
+            sqlite3.Error,
+        ) as exc:
+            raise StoreError(
+                f"the store {self.path.name} is unreadable or incomplete: {exc}"
+            ) from exc
         return Snapshot(**layers, meta=meta)
 
     def write(self, snapshot: Snapshot) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}", dir=self.path.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}", dir=self.path.parent
+        )
         os.close(fd)
         tmp = Path(tmp_name)
         try:
@@ -106,7 +124,9 @@ def open_store(location: str | os.PathLike[str]) -> Store:
     """The backend for a location: ``postgresql://…`` or a GeoPackage path."""
     text = str(location)
     if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError("the PostGIS backend is not available in this version; use a .gpkg path")
+        from brandmap.store_postgis import PostGISStore
+
+        return PostGISStore(text)
     return GeoPackageStore(text)
 
 
@@ -155,8 +175,3 @@ def _read_meta(path: Path) -> dict[str, str]:
 def _fsync(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
-
-
-def empty_frame(columns: list[str]) -> gpd.GeoDataFrame:
-    """An empty layer with the given columns (used before any data is loaded)."""
-    return gpd.GeoDataFrame(pd.DataFrame(columns=columns), geometry=gpd.GeoSeries([], crs=4326))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,24 +32,91 @@ def upstream_mirror(reference_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_store(tmp_path_factory) -> str:
-    """The real catalog built on the offline (approximate) communes, in a temporary store."""
+def real_snapshot():
+    """The real catalog built on the offline (approximate) communes."""
     from brandmap.approx import approximate_communes
     from brandmap.build import build_snapshot
-    from brandmap.store import GeoPackageStore
 
-    store = GeoPackageStore(tmp_path_factory.mktemp("store") / "brandmap.gpkg")
-    store.write(build_snapshot(communes=approximate_communes()))
-    return store.location
+    return build_snapshot(communes=approximate_communes())
 
 
 @pytest.fixture(scope="session")
-def app(built_store):
+def built_store(tmp_path_factory, real_snapshot) -> str:
+    """The real snapshot in a temporary GeoPackage store."""
+    from brandmap.store import GeoPackageStore
+
+    store = GeoPackageStore(tmp_path_factory.mktemp("store") / "brandmap.gpkg")
+    store.write(real_snapshot)
+    return store.location
+
+
+@pytest.fixture(scope="session", params=["gpkg", "postgis"])
+def app(request, built_store, real_snapshot):
+    """The service on each store backend: every API test runs on both."""
     from brandmap.web import create_app
 
-    return create_app(built_store)
+    if request.param == "gpkg":
+        return create_app(built_store)
+    store = request.getfixturevalue("postgis_session_store")
+    store.write(real_snapshot)
+    return create_app(store)
 
 
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+POSTGIS_ENV = "BRANDMAP_TEST_POSTGIS"
+
+
+@pytest.fixture(scope="session")
+def postgis_url() -> str:
+    """A PostGIS database for store tests (see .ci/postgis.sh).
+
+    Skips on a developer machine without one; in CI (``CI=true``) a missing or silent
+    server fails instead, so the PostGIS tests can never be skipped unnoticed.
+    """
+    import psycopg
+
+    from brandmap.store_postgis import redact_url
+
+    url = os.environ.get(POSTGIS_ENV)
+    in_ci = os.environ.get("CI") == "true"
+    if not url:
+        (pytest.fail if in_ci else pytest.skip)(f"{POSTGIS_ENV} is not set (see .ci/postgis.sh)")
+    try:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            conn.execute("SELECT postgis_version()")
+    except psycopg.Error as exc:
+        message = f"{POSTGIS_ENV}={redact_url(url)} does not answer: {type(exc).__name__}"
+        (pytest.fail if in_ci else pytest.skip)(message)
+    return url
+
+
+def _postgis_namespace(url: str) -> Iterator:
+    import psycopg
+    from psycopg import sql
+
+    from brandmap.store_postgis import PostGISStore
+
+    namespace = f"test_{uuid.uuid4().hex[:12]}"
+    yield PostGISStore(url, namespace=namespace)
+    with psycopg.connect(url, autocommit=True) as conn:
+        schemas = conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname = %s OR nspname ~ %s",
+            [namespace, f"^{namespace}_g[0-9]+$"],
+        ).fetchall()
+        for (schema,) in schemas:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture
+def postgis_store(postgis_url: str) -> Iterator:
+    """A PostGIS store in a namespace of its own, dropped afterwards."""
+    yield from _postgis_namespace(postgis_url)
+
+
+@pytest.fixture(scope="session")
+def postgis_session_store(postgis_url: str) -> Iterator:
+    yield from _postgis_namespace(postgis_url)
