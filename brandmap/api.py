@@ -56,11 +56,13 @@ def error_response(status: int, error: str, detail: str, param: str | None = Non
     return json_response(body, status)
 
 
-def healthz(dataset: Dataset) -> ApiResponse:
+def healthz(dataset: Dataset, store_problem: str | None = None) -> ApiResponse:
+    """Service health; ``store_problem`` when the last good snapshot is served from memory."""
     meta = dataset.snapshot.meta
     return json_response(
         {
-            "status": "ok",
+            "status": "stale" if store_problem else "ok",
+            "store_problem": store_problem,
             "geometry_quality": meta.get("geometry_quality"),
             "communes": len(dataset.snapshot.communes),
             "products": len(dataset.products),

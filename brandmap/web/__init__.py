@@ -3,43 +3,91 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, current_app, jsonify
 from werkzeug.exceptions import HTTPException
 
 from brandmap import settings
 from brandmap.dataset import Dataset
-from brandmap.store import open_store
+from brandmap.errors import StoreError
+from brandmap.store import Store, open_store
+from brandmap.web.caching import install_caching
 
-__all__ = ["create_app"]
+__all__ = ["ServedData", "create_app", "served"]
 
 log = logging.getLogger("brandmap.web")
 MAX_REQUEST_BYTES = 1 * 1024 * 1024
 
 
-def create_app(store: str | None = None, config: dict[str, Any] | None = None) -> Flask:
-    """Load the store once and serve it; ``store`` defaults to the configured store."""
+class ServedData:
+    """The snapshot being served, reloaded when the store changes (build, import, fetch).
+
+    Workers check the store's version on each request (a file stat for GeoPackage), so an
+    import is visible without a restart. A missing or unreadable store is reported, not
+    fatal: the last good snapshot keeps being served, and ``/healthz`` says what is wrong.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.version: str | None = None
+        self.dataset: Dataset | None = None
+        self.problem: str | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> Dataset | None:
+        version = self.store.version()
+        if version != self.version or self.dataset is None:
+            with self._lock:
+                self._reload(version)
+        return self.dataset
+
+    def _reload(self, version: str | None) -> None:
+        if version == self.version and self.dataset is not None:
+            return
+        try:
+            self.dataset = Dataset(self.store.read())
+            self.problem = None
+        except StoreError as exc:
+            if self.problem != str(exc):
+                log.error("store unavailable: %s", exc)
+            self.problem = str(exc)
+        self.version = version
+
+    @property
+    def snapshot_id(self) -> str:
+        return f"{self.version}"
+
+
+def served() -> ServedData:
+    return current_app.extensions["brandmap.served"]
+
+
+def create_app(store: str | Store | None = None, config: dict[str, Any] | None = None) -> Flask:
+    """The service over ``store``: a location, an open store, or the configured store."""
     app = Flask(__name__, static_folder=None)
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, JSON_AS_ASCII=False)
     app.config.update(config or {})
-    location = store or settings.default_store()
-    app.extensions["brandmap.dataset"] = Dataset(open_store(location).read())
-    app.extensions["brandmap.store"] = location
+    if store is None or isinstance(store, str):
+        store = open_store(store or settings.default_store())
+    data = ServedData(store)
+    data.current()
+    app.extensions["brandmap.served"] = data
 
-    from brandmap.web import api
+    from brandmap.web import api, ogc
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(ogc.bp)
     _register_pages(app)
     _register_error_handlers(app)
+    install_caching(app, lambda: data.snapshot_id)
     return app
 
 
 def _register_pages(app: Flask) -> None:
-    try:
-        from brandmap.web import pages
-    except ImportError:  # the map page is optional for API-only deployments
-        return
+    from brandmap.web import pages
+
     app.register_blueprint(pages.bp)
 
 

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from brandmap import api
 from brandmap.dataset import Dataset
 from brandmap.errors import QueryError
+from brandmap.web import served
 
 __all__ = ["bp"]
 
 bp = Blueprint("api", __name__)
 
 
+class _Unavailable(Exception):
+    """No snapshot can be served (missing or unreadable store)."""
+
+
 def _dataset() -> Dataset:
-    return current_app.extensions["brandmap.dataset"]
+    dataset = served().current()
+    if dataset is None:
+        raise _Unavailable(served().problem)
+    return dataset
 
 
 def _params() -> dict[str, list[str]]:
@@ -34,11 +42,17 @@ def _answer(handler: Callable[[], api.ApiResponse]) -> Response:
         return _send(handler())
     except QueryError as exc:
         return _send(api.error_response(400, "bad_request", str(exc), exc.param))
+    except _Unavailable:
+        return _send(api.error_response(503, "unavailable", "the data store is not available"))
 
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    return _answer(lambda: api.healthz(_dataset()))
+    data = served()
+    dataset = data.current()
+    if dataset is None:
+        return _send(api.error_response(503, "store_unavailable", data.problem or "no store"))
+    return _send(api.healthz(dataset, data.problem))
 
 
 @bp.get("/api/communes")
