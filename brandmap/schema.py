@@ -16,9 +16,10 @@ new category is added in one place.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+from brandmap.text import name_key
 
 __all__ = [
     "BRAND_TYPES",
@@ -40,7 +41,6 @@ __all__ = [
     "ProducerKind",
     "ValueChain",
     "canonical_column",
-    "fold",
     "parse_brand_types",
     "parse_category",
     "parse_choice",
@@ -238,22 +238,9 @@ class FieldError(ValueError):
         self.details = details
 
 
-def fold(text: str) -> str:
-    """Lower-case, accent-free, punctuation to single spaces: for matching labels.
-
-    >>> fold("Vải & may mặc")
-    'vai may mac'
-    >>> fold("ĐỒ UỐNG")
-    'do uong'
-    """
-    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
 def _aliases(codes: tuple[str, ...], extra: dict[str, str]) -> dict[str, str]:
-    table = {fold(code): code for code in codes}
-    table.update({fold(k): v for k, v in extra.items()})
+    table = {name_key(code): code for code in codes}
+    table.update({name_key(k): v for k, v in extra.items()})
     return table
 
 
@@ -285,16 +272,16 @@ _BRAND_TYPE_ALIASES = _aliases(
 
 def parse_choice(value: str, allowed: tuple[str, ...], code: str) -> str:
     """One value of a controlled vocabulary, matched without case or accents."""
-    key = fold(value)
+    key = name_key(value)
     for choice in allowed:
-        if key == fold(choice):
+        if key == name_key(choice):
             return choice
     raise FieldError(code, value=value, allowed=", ".join(allowed))
 
 
 def parse_category(value: str) -> str:
     """A category code from a code or a Vietnamese/English group name."""
-    code = _CATEGORY_ALIASES.get(fold(value))
+    code = _CATEGORY_ALIASES.get(name_key(value))
     if code is None:
         raise FieldError("bad_category", value=value, allowed=", ".join(CATEGORIES))
     return code
@@ -307,7 +294,7 @@ def parse_brand_types(value: str) -> list[str]:
         raise FieldError("empty_required")
     codes: list[str] = []
     for part in parts:
-        code = _BRAND_TYPE_ALIASES.get(fold(part))
+        code = _BRAND_TYPE_ALIASES.get(name_key(part))
         if code is None:
             raise FieldError("bad_brand_type", value=part, allowed=", ".join(BRAND_TYPES))
         if code not in codes:
@@ -366,8 +353,8 @@ _HEADER_ALIASES_RAW: dict[str, tuple[str, ...]] = {
 
 #: Header spellings (folded) accepted for each column: provinces publish Vietnamese headers.
 HEADER_ALIASES: dict[str, str] = {
-    fold(alias): name for name, aliases in _HEADER_ALIASES_RAW.items() for alias in aliases
-} | {fold(name): name for name in COLUMNS}
+    name_key(alias): name for name, aliases in _HEADER_ALIASES_RAW.items() for alias in aliases
+} | {name_key(name): name for name in COLUMNS}
 
 
 def canonical_column(header: object) -> str | None:
@@ -384,4 +371,4 @@ def canonical_column(header: object) -> str | None:
     lowered = text.lower()
     if lowered in FIELDS_BY_NAME:
         return lowered
-    return HEADER_ALIASES.get(fold(text))
+    return HEADER_ALIASES.get(name_key(text))
