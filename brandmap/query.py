@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
-from brandmap.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
 from brandmap.errors import QueryError
+from brandmap.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
 from brandmap.text import fold
 
 __all__ = [
@@ -28,13 +29,22 @@ __all__ = [
 ]
 
 FILTER_PARAMS = (
-    "commune", "region", "category", "brand_type", "value_chain",
-    "min_stars", "q", "bbox", "near", "radius_km",
+    "commune",
+    "region",
+    "category",
+    "brand_type",
+    "value_chain",
+    "min_stars",
+    "q",
+    "bbox",
+    "near",
+    "radius_km",
 )
 PAGE_PARAMS = ("limit", "offset")
 MAX_LIMIT = 10_000
 MAX_TEXT = 200
 EARTH_RADIUS_KM = 6371.0088
+DEFAULT_RADIUS_KM = 5.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +91,9 @@ def parse_filter(
         communes=_parse_codes(params.get("commune", ()), communes),
         region=_parse_choice("region", one.get("region"), regions),
         category=_parse_choice("category", one.get("category"), CATEGORIES),
-        brand_types=tuple(_parse_choice("brand_type", v, BRAND_TYPES) for v in params.get("brand_type", ())),
+        brand_types=tuple(
+            _parse_choice("brand_type", v, BRAND_TYPES) for v in params.get("brand_type", ())
+        ),
         value_chain=_parse_choice("value_chain", one.get("value_chain"), VALUE_CHAINS),
         min_stars=_parse_int("min_stars", one.get("min_stars"), 3, 5),
         q=_parse_text(one.get("q")),
@@ -158,7 +170,9 @@ def _parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
         raise QueryError("bbox must be minLon,minLat,maxLon,maxLat", "bbox")
     min_lon, min_lat, max_lon, max_lat = (_parse_number("bbox", p) for p in parts)
     if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise QueryError("bbox must be minLon,minLat,maxLon,maxLat within -180..180, -90..90", "bbox")
+        raise QueryError(
+            "bbox must be minLon,minLat,maxLon,maxLat within -180..180, -90..90", "bbox"
+        )
     return min_lon, min_lat, max_lon, max_lat
 
 
@@ -176,7 +190,7 @@ def _parse_near(text: str | None) -> tuple[float, float] | None:
 
 def _parse_radius(text: str | None, near: tuple[float, float] | None) -> float | None:
     if text is None:
-        return 5.0 if near else None
+        return DEFAULT_RADIUS_KM if near else None
     if near is None:
         raise QueryError("radius_km needs near=lat,lon", "radius_km")
     radius = _parse_number("radius_km", text)
@@ -186,7 +200,11 @@ def _parse_radius(text: str | None, near: tuple[float, float] | None) -> float |
 
 
 class ProductIndex:
-    """Column arrays of a product layer, ready for vectorised filtering.
+    """Column arrays of a product layer with a spatial index, for fast filtering.
+
+    Selective filters (bbox, near, commune) first pick candidate rows from an index, so
+    their cost grows with the answer, not with the catalog; the other filters are then
+    vectorised over the candidates only.
 
     ``region_communes`` maps a region id to its commune codes: a region filter matches the
     products linked to the region and the products placed in its communes.
@@ -201,49 +219,80 @@ class ProductIndex:
         self._category = p["category"].astype(str).to_numpy()
         self._value_chain = p["value_chain"].fillna("").astype(str).to_numpy()
         self._stars = pd.to_numeric(p["ocop_stars"], errors="coerce").fillna(0).to_numpy()
-        self._brand_types = p["brand_types"].map(frozenset).to_numpy()
-        self._text = pd.Series(_search_texts(p))
+        self._brand_bits = np.array([_brand_bits(b) for b in p["brand_types"]], dtype=np.int64)
+        self._text = np.array(_search_texts(p), dtype=object)
         self._lon = p.geometry.x.to_numpy() if len(p) else np.array([])
         self._lat = p.geometry.y.to_numpy() if len(p) else np.array([])
+        self._tree = shapely.STRtree(p.geometry.to_numpy())
+        self._by_commune = pd.Series(np.arange(len(p))).groupby(self._commune).indices
 
     def match_region(self, region_id: str) -> np.ndarray:
         return self.match(ProductFilter(region=region_id))
 
     def match(self, f: ProductFilter) -> np.ndarray:
         """Row positions of the products that pass every filter, in catalog order."""
-        mask = np.ones(len(self.products), dtype=bool)
-        if f.communes:
-            mask &= np.isin(self._commune, f.communes)
+        rows = self._candidates(f)
+        keep = np.ones(len(rows), dtype=bool)
         if f.region:
-            mask &= (self._region == f.region) | np.isin(
-                self._commune, list(self.region_communes.get(f.region, ()))
-            )
+            communes = list(self.region_communes.get(f.region, ()))
+            keep &= (self._region[rows] == f.region) | np.isin(self._commune[rows], communes)
         if f.category:
-            mask &= self._category == f.category
+            keep &= self._category[rows] == f.category
         if f.value_chain:
-            mask &= self._value_chain == f.value_chain
+            keep &= self._value_chain[rows] == f.value_chain
         if f.brand_types:
-            wanted = set(f.brand_types)
-            mask &= np.fromiter((bool(wanted & b) for b in self._brand_types), bool, len(mask))
+            keep &= (self._brand_bits[rows] & _brand_bits(f.brand_types)) != 0
         if f.min_stars:
-            mask &= self._stars >= f.min_stars
+            keep &= self._stars[rows] >= f.min_stars
         if f.q:
-            mask &= self._text.str.contains(f.q, regex=False).to_numpy()
+            keep &= np.fromiter((f.q in text for text in self._text[rows]), bool, len(rows))
         if f.bbox:
-            mask &= _in_bbox(self._lon, self._lat, f.bbox)
+            keep &= _in_bbox(self._lon[rows], self._lat[rows], f.bbox)
         if f.near:
-            mask &= haversine_km(self._lat, self._lon, *f.near) <= (f.radius_km or 5.0)
-        return np.flatnonzero(mask)
+            distance = haversine_km(self._lat[rows], self._lon[rows], *f.near)
+            keep &= distance <= (f.radius_km or DEFAULT_RADIUS_KM)
+        return rows[keep]
+
+    def _candidates(self, f: ProductFilter) -> np.ndarray:
+        """Sorted row positions that may match: from the indexes, or every row."""
+        rows = None
+        if f.bbox:
+            rows = self._tree.query(shapely.box(*f.bbox))
+        if f.near:
+            around = self._tree.query(_near_box(f.near, f.radius_km or DEFAULT_RADIUS_KM))
+            rows = around if rows is None else np.intersect1d(rows, around)
+        if f.communes:
+            empty = np.array([], dtype=np.int64)
+            in_communes = np.concatenate([self._by_commune.get(c, empty) for c in f.communes])
+            rows = in_communes if rows is None else np.intersect1d(rows, in_communes)
+        return np.arange(len(self.products)) if rows is None else np.unique(rows)
+
+
+def _brand_bits(brand_types) -> int:
+    return sum(1 << BRAND_TYPES.index(b) for b in brand_types if b in BRAND_TYPES)
+
+
+def _near_box(near: tuple[float, float], radius_km: float) -> shapely.Polygon:
+    """A lon/lat box that surely holds the circle of ``radius_km`` around ``near``."""
+    lat, lon = near
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM) * 1.01
+    dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 1e-6)
+    return shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
 
 
 def _search_texts(products: pd.DataFrame) -> list[str]:
-    columns = [c for c in ("name_vi", "name_en", "producer", "commune_name", "address_published")
-               if c in products]
+    columns = [
+        c
+        for c in ("name_vi", "name_en", "producer", "commune_name", "address_published")
+        if c in products
+    ]
     joined = products[columns].fillna("").astype(str).agg(" | ".join, axis=1)
     return [fold(text) for text in joined]
 
 
-def _in_bbox(lon: np.ndarray, lat: np.ndarray, bbox: tuple[float, float, float, float]) -> np.ndarray:
+def _in_bbox(
+    lon: np.ndarray, lat: np.ndarray, bbox: tuple[float, float, float, float]
+) -> np.ndarray:
     min_lon, min_lat, max_lon, max_lat = bbox
     return (lon >= min_lon) & (lon <= max_lon) & (lat >= min_lat) & (lat <= max_lat)
 
@@ -255,5 +304,8 @@ def haversine_km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> 
     1.095
     """
     lat1, lon1, lat2, lon2 = map(np.radians, (lat, lon, lat0, lon0))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))

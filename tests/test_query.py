@@ -23,49 +23,75 @@ REGIONS = {"coconut-ben-tre"}
 
 
 def _parse(**params):
-    return parse_filter({k: v if isinstance(v, list) else [v] for k, v in params.items()},
-                        COMMUNES, REGIONS, ("limit", "offset"))
-
-
-def test_parses_every_filter():
-    f = _parse(commune=["29659", "28756"], region="coconut-ben-tre", category="thuc_pham",
-               brand_type=["ocop", "gi"], min_stars="4", q="Bưởi Năm Roi",
-               bbox="105.5,9.5,106.8,10.4", near="10.25,106.37", radius_km="3.5")
-    assert f == ProductFilter(
-        communes=("29659", "28756"), region="coconut-ben-tre", category="thuc_pham",
-        brand_types=("ocop", "gi"), min_stars=4, q="buoi nam roi",
-        bbox=(105.5, 9.5, 106.8, 10.4), near=(10.25, 106.37), radius_km=3.5,
+    return parse_filter(
+        {k: v if isinstance(v, list) else [v] for k, v in params.items()},
+        COMMUNES,
+        REGIONS,
+        ("limit", "offset"),
     )
 
 
-@pytest.mark.parametrize("params, param", [
-    ({"min_stars": "6"}, "min_stars"),
-    ({"min_stars": "2"}, "min_stars"),
-    ({"min_stars": "four"}, "min_stars"),
-    ({"category": "weapons"}, "category"),
-    ({"brand_type": "ocopp"}, "brand_type"),
-    ({"commune": "99999"}, "commune"),
-    ({"region": "nowhere"}, "region"),
-    ({"bbox": "1,2,3"}, "bbox"),
-    ({"bbox": "106,10,105,11"}, "bbox"),
-    ({"bbox": "nan,1,2,3"}, "bbox"),
-    ({"bbox": "0,0,inf,1"}, "bbox"),
-    ({"near": "10.2"}, "near"),
-    ({"near": "95,106"}, "near"),
-    ({"near": "10,106", "radius_km": "0"}, "radius_km"),
-    ({"radius_km": "5"}, "radius_km"),
-    ({"q": "x" * 201}, "q"),
-    ({"min_stars": ["3", "4"]}, "min_stars"),
-    ({"colour": "red"}, "colour"),
-])
+def test_parses_every_filter():
+    f = _parse(
+        commune=["29659", "28756"],
+        region="coconut-ben-tre",
+        category="thuc_pham",
+        brand_type=["ocop", "gi"],
+        min_stars="4",
+        q="Bưởi Năm Roi",
+        bbox="105.5,9.5,106.8,10.4",
+        near="10.25,106.37",
+        radius_km="3.5",
+    )
+    assert f == ProductFilter(
+        communes=("29659", "28756"),
+        region="coconut-ben-tre",
+        category="thuc_pham",
+        brand_types=("ocop", "gi"),
+        min_stars=4,
+        q="buoi nam roi",
+        bbox=(105.5, 9.5, 106.8, 10.4),
+        near=(10.25, 106.37),
+        radius_km=3.5,
+    )
+
+
+@pytest.mark.parametrize(
+    "params, param",
+    [
+        ({"min_stars": "6"}, "min_stars"),
+        ({"min_stars": "2"}, "min_stars"),
+        ({"min_stars": "four"}, "min_stars"),
+        ({"category": "weapons"}, "category"),
+        ({"brand_type": "ocopp"}, "brand_type"),
+        ({"commune": "99999"}, "commune"),
+        ({"region": "nowhere"}, "region"),
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"bbox": "106,10,105,11"}, "bbox"),
+        ({"bbox": "nan,1,2,3"}, "bbox"),
+        ({"bbox": "0,0,inf,1"}, "bbox"),
+        ({"near": "10.2"}, "near"),
+        ({"near": "95,106"}, "near"),
+        ({"near": "10,106", "radius_km": "0"}, "radius_km"),
+        ({"radius_km": "5"}, "radius_km"),
+        ({"q": "x" * 201}, "q"),
+        ({"min_stars": ["3", "4"]}, "min_stars"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_parameters_name_the_parameter(params, param):
     with pytest.raises(QueryError) as info:
         _parse(**params)
     assert info.value.param == param
 
 
-@given(st.dictionaries(st.sampled_from([*FILTER_PARAMS, "limit", "offset", "other"]),
-                       st.lists(st.text(max_size=30), min_size=1, max_size=3), max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from([*FILTER_PARAMS, "limit", "offset", "other"]),
+        st.lists(st.text(max_size=30), min_size=1, max_size=3),
+        max_size=6,
+    )
+)
 def test_any_input_parses_or_raises_query_error(params):
     try:
         parse_filter(params, COMMUNES, REGIONS, ("limit", "offset"))
@@ -90,36 +116,47 @@ def test_page_default():
 
 @pytest.fixture()
 def index():
-    products = gpd.GeoDataFrame({
-        "id": ["a", "b", "c", "d"],
-        "name_vi": ["Bưởi Năm Roi Bình Minh", "Kẹo dừa Bến Tre", "Gạo Đặc sản", "Thanh trà"],
-        "name_en": ["Nam Roi pomelo", "Coconut candy", "Rice", None],
-        "producer": ["HTX A", "Công ty B", None, "HTX Đông"],
-        "category": ["thuc_pham", "thuc_pham", "thuc_pham", "do_uong"],
-        "brand_types": [["ocop", "gi"], ["ocop"], ["collective_mark"], ["specialty"]],
-        "ocop_stars": [4, 5, None, 3],
-        "commune_code": ["29659", "28756", None, "29489"],
-        "region": [None, None, "coconut-ben-tre", None],
-        "value_chain": ["pomelo", "coconut_candy", "rice", "thanh_tra"],
-    }, geometry=[shapely.Point(105.9, 10.0), shapely.Point(106.38, 10.24),
-                 shapely.Point(106.3, 10.1), shapely.Point(106.2, 9.7)], crs=4326)
+    products = gpd.GeoDataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "name_vi": ["Bưởi Năm Roi Bình Minh", "Kẹo dừa Bến Tre", "Gạo Đặc sản", "Thanh trà"],
+            "name_en": ["Nam Roi pomelo", "Coconut candy", "Rice", None],
+            "producer": ["HTX A", "Công ty B", None, "HTX Đông"],
+            "category": ["thuc_pham", "thuc_pham", "thuc_pham", "do_uong"],
+            "brand_types": [["ocop", "gi"], ["ocop"], ["collective_mark"], ["specialty"]],
+            "ocop_stars": [4, 5, None, 3],
+            "commune_code": ["29659", "28756", None, "29489"],
+            "region": [None, None, "coconut-ben-tre", None],
+            "value_chain": ["pomelo", "coconut_candy", "rice", "thanh_tra"],
+        },
+        geometry=[
+            shapely.Point(105.9, 10.0),
+            shapely.Point(106.38, 10.24),
+            shapely.Point(106.3, 10.1),
+            shapely.Point(106.2, 9.7),
+        ],
+        crs=4326,
+    )
     return ProductIndex(products, {"coconut-ben-tre": ["28756"]})
 
 
-@pytest.mark.parametrize("filt, expected", [
-    (ProductFilter(), ["a", "b", "c", "d"]),
-    (ProductFilter(q="buoi nam roi"), ["a"]),
-    (ProductFilter(q="dong"), ["d"]),
-    (ProductFilter(min_stars=4), ["a", "b"]),
-    (ProductFilter(brand_types=("gi", "collective_mark")), ["a", "c"]),
-    (ProductFilter(category="do_uong"), ["d"]),
-    (ProductFilter(communes=("29659", "29489")), ["a", "d"]),
-    (ProductFilter(region="coconut-ben-tre"), ["b", "c"]),
-    (ProductFilter(value_chain="rice"), ["c"]),
-    (ProductFilter(bbox=(106.0, 10.0, 106.5, 10.3)), ["b", "c"]),
-    (ProductFilter(near=(10.24, 106.38), radius_km=1.0), ["b"]),
-    (ProductFilter(min_stars=4, q="dua"), ["b"]),
-])
+@pytest.mark.parametrize(
+    "filt, expected",
+    [
+        (ProductFilter(), ["a", "b", "c", "d"]),
+        (ProductFilter(q="buoi nam roi"), ["a"]),
+        (ProductFilter(q="dong"), ["d"]),
+        (ProductFilter(min_stars=4), ["a", "b"]),
+        (ProductFilter(brand_types=("gi", "collective_mark")), ["a", "c"]),
+        (ProductFilter(category="do_uong"), ["d"]),
+        (ProductFilter(communes=("29659", "29489")), ["a", "d"]),
+        (ProductFilter(region="coconut-ben-tre"), ["b", "c"]),
+        (ProductFilter(value_chain="rice"), ["c"]),
+        (ProductFilter(bbox=(106.0, 10.0, 106.5, 10.3)), ["b", "c"]),
+        (ProductFilter(near=(10.24, 106.38), radius_km=1.0), ["b"]),
+        (ProductFilter(min_stars=4, q="dua"), ["b"]),
+    ],
+)
 def test_match(index, filt, expected):
     assert list(index.products["id"].iloc[index.match(filt)]) == expected
 
@@ -128,3 +165,65 @@ def test_haversine_is_symmetric_and_zero_at_origin():
     import numpy as np
 
     assert haversine_km(np.array([10.0]), np.array([106.0]), 10.0, 106.0)[0] == 0
+
+
+@pytest.fixture(scope="module")
+def synthetic_index():
+    """2,000 products spread over a square: enough for the index paths to matter."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    count = 2000
+    products = gpd.GeoDataFrame(
+        {
+            "id": [f"p{i}" for i in range(count)],
+            "name_vi": rng.choice(["Bưởi", "Dừa", "Gạo"], count),
+            "category": rng.choice(["thuc_pham", "do_uong"], count),
+            "brand_types": [["ocop"] if i % 3 else ["gi", "ocop"] for i in range(count)],
+            "ocop_stars": rng.choice([3, 4, 5, None], count),
+            "commune_code": rng.choice(sorted(COMMUNES), count),
+            "region": None,
+            "value_chain": "rice",
+        },
+        geometry=gpd.points_from_xy(
+            rng.uniform(105.5, 106.8, count), rng.uniform(9.5, 10.4, count)
+        ),
+        crs=4326,
+    )
+    return ProductIndex(products, {})
+
+
+@given(
+    lon=st.floats(105.4, 106.9),
+    lat=st.floats(9.4, 10.5),
+    width=st.floats(0.001, 1.0),
+    use_bbox=st.booleans(),
+    use_near=st.booleans(),
+    radius=st.floats(0.1, 60),
+    communes=st.lists(st.sampled_from(sorted(COMMUNES)), max_size=2),
+    stars=st.sampled_from([None, 3, 4, 5]),
+)
+def test_indexed_match_equals_brute_force(
+    synthetic_index, lon, lat, width, use_bbox, use_near, radius, communes, stars
+):
+    f = ProductFilter(
+        communes=tuple(communes),
+        min_stars=stars,
+        bbox=(lon, lat, lon + width, lat + width) if use_bbox else None,
+        near=(lat, lon) if use_near else None,
+        radius_km=radius if use_near else None,
+    )
+    p = synthetic_index.products
+    x, y = p.geometry.x.to_numpy(), p.geometry.y.to_numpy()
+    expected = []
+    for i in range(len(p)):
+        if communes and p["commune_code"].iloc[i] not in communes:
+            continue
+        if stars and not (p["ocop_stars"].iloc[i] or 0) >= stars:
+            continue
+        if use_bbox and not (lon <= x[i] <= lon + width and lat <= y[i] <= lat + width):
+            continue
+        if use_near and haversine_km(y[i : i + 1], x[i : i + 1], lat, lon)[0] > radius:
+            continue
+        expected.append(i)
+    assert list(synthetic_index.match(f)) == expected
