@@ -16,8 +16,23 @@ from brandmap.store import Snapshot
 
 __all__ = ["synthetic_products", "synthetic_snapshot"]
 
-_WORDS = ("Bưởi", "Dừa", "Kẹo", "Gạo", "Thanh trà", "Khoai lang", "Mật ong", "Bánh tét",
-          "Nem", "Tôm khô", "Gốm", "Chiếu", "Rượu", "Trà", "Mắm")
+_WORDS = (
+    "Bưởi",
+    "Dừa",
+    "Kẹo",
+    "Gạo",
+    "Thanh trà",
+    "Khoai lang",
+    "Mật ong",
+    "Bánh tét",
+    "Nem",
+    "Tôm khô",
+    "Gốm",
+    "Chiếu",
+    "Rượu",
+    "Trà",
+    "Mắm",
+)
 
 
 def synthetic_products(communes: gpd.GeoDataFrame, count: int, seed: int = 0) -> gpd.GeoDataFrame:
@@ -28,19 +43,21 @@ def synthetic_products(communes: gpd.GeoDataFrame, count: int, seed: int = 0) ->
     lon, lat = _points_inside(communes.geometry.to_numpy(), which, rng)
     stars = rng.choice(np.array([3, 4, 5, 0]), count, p=[0.55, 0.3, 0.03, 0.12])
     words = rng.choice(np.array(_WORDS), count)
-    frame = pd.DataFrame({
-        "id": [f"synthetic-{i:07d}" for i in range(count)],
-        "name_vi": [f"{w} thử nghiệm {i}" for i, w in enumerate(words)],
-        "name_en": [f"Synthetic test product {i}" for i in range(count)],
-        "category": rng.choice(np.array(CATEGORIES), count),
-        "brand_types": [["ocop"] if s else [str(rng.choice(BRAND_TYPES))] for s in stars],
-        "ocop_stars": pd.array(np.where(stars > 0, stars, None), dtype="Int64"),
-        "producer": [f"Cơ sở thử nghiệm {i % 997}" for i in range(count)],
-        "commune_code": codes[which],
-        "value_chain": rng.choice(np.array(VALUE_CHAINS), count),
-        "source_url": "https://example.invalid/synthetic",
-        "location_quality": "exact",
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [f"synthetic-{i:07d}" for i in range(count)],
+            "name_vi": [f"{w} thử nghiệm {i}" for i, w in enumerate(words)],
+            "name_en": [f"Synthetic test product {i}" for i in range(count)],
+            "category": rng.choice(np.array(CATEGORIES), count),
+            "brand_types": [["ocop"] if s else [str(rng.choice(BRAND_TYPES))] for s in stars],
+            "ocop_stars": pd.array(np.where(stars > 0, stars, None), dtype="Int64"),
+            "producer": [f"Cơ sở thử nghiệm {i % 997}" for i in range(count)],
+            "commune_code": codes[which],
+            "value_chain": rng.choice(np.array(VALUE_CHAINS), count),
+            "source_url": "https://example.invalid/synthetic",
+            "location_quality": "exact",
+        }
+    )
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs=4326)
 
 

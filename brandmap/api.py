@@ -99,7 +99,7 @@ def products(dataset: Dataset, params: Params) -> ApiResponse:
     features = [dataset.product_features[i] for i in chosen]
     body = collection_bytes(
         features,
-        numberMatched=int(len(positions)),
+        numberMatched=len(positions),
         numberReturned=len(features),
         **dataset.collection_meta,
     )

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import mapping
 

@@ -29,13 +29,16 @@ class _Gunicorn(BaseApplication):
 
 def run_production(store: str, host: str, port: int, workers: int) -> None:
     """Load the store once in the master (checked before binding), then fork the workers."""
-    _Gunicorn(store, {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "preload_app": True,
-        "accesslog": "-",
-        "timeout": 60,
-    }).run()
+    _Gunicorn(
+        store,
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "preload_app": True,
+            "accesslog": "-",
+            "timeout": 60,
+        },
+    ).run()
 
 
 def run_dev(store: str, host: str, port: int) -> None:

@@ -37,8 +37,14 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", str(REPO_ROOT / "data"), "Folder with geo/ and products/ source data."),
-    Setting("var_dir", str(REPO_ROOT / "var"), "Folder for the built store and fetched boundaries."),
-    Setting("store", "", "Store location: a .gpkg path or postgresql:// URL (default var/brandmap.gpkg)."),
+    Setting(
+        "var_dir", str(REPO_ROOT / "var"), "Folder for the built store and fetched boundaries."
+    ),
+    Setting(
+        "store",
+        "",
+        "Store location: a .gpkg path or postgresql:// URL (default var/brandmap.gpkg).",
+    ),
     Setting(
         "boundaries_url",
         "https://raw.githubusercontent.com/thanglequoc/vietnamese-provinces-database/"

@@ -62,7 +62,7 @@ class GeoPackageStore:
     """A single GeoPackage file, replaced as a whole on every write.
 
     The new file is written next to the old one and swapped in with ``os.replace``; the
-    previous file is kept as ``<name>.previous.gpkg`` so an unwanted import can be rolled back by hand.
+    previous file is kept as ``<name>.previous.gpkg`` so an unwanted import can be undone.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:

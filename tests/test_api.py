@@ -7,6 +7,7 @@ with the standard library, not with brandmap's own query code.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import unicodedata
 
@@ -60,7 +61,11 @@ def test_communes_layer_is_rfc7946(client):
 def test_exterior_rings_are_counter_clockwise(client):
     for feature in client.get("/api/communes?detail=display").get_json()["features"]:
         geometry = feature["geometry"]
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        polygons = (
+            geometry["coordinates"]
+            if geometry["type"] == "MultiPolygon"
+            else [geometry["coordinates"]]
+        )
         for polygon in polygons:
             assert _signed_area(polygon[0]) > 0
             for hole in polygon[1:]:
@@ -75,7 +80,7 @@ def _first_vertex(geometry):
 
 
 def _signed_area(ring) -> float:
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring)) / 2
 
 
 def test_display_layer_is_lighter(client):
@@ -103,15 +108,28 @@ def test_product_count_matches_catalog(client, catalog_rows):
 
 def test_text_and_stars_filter(client, catalog_rows):
     expected = sorted(
-        r["id"] for r in catalog_rows
-        if "dua" in _fold(" ".join([r["name_vi"], r.get("name_en", ""), r.get("producer", ""),
-                                    r.get("address_published", "")]))
-        and r["ocop_stars"] and int(r["ocop_stars"]) >= 4
+        r["id"]
+        for r in catalog_rows
+        if "dua"
+        in _fold(
+            " ".join(
+                [
+                    r["name_vi"],
+                    r.get("name_en", ""),
+                    r.get("producer", ""),
+                    r.get("address_published", ""),
+                ]
+            )
+        )
+        and r["ocop_stars"]
+        and int(r["ocop_stars"]) >= 4
     )
     got = _ids(client.get("/api/products?q=dua&min_stars=4&limit=10000"))
     # the API also searches the 2025 commune name, so it may find more, never fewer
     assert set(expected) <= set(got)
-    assert all(catalog_row["ocop_stars"] for catalog_row in catalog_rows if catalog_row["id"] in got)
+    assert all(
+        catalog_row["ocop_stars"] for catalog_row in catalog_rows if catalog_row["id"] in got
+    )
 
 
 @pytest.mark.parametrize("field, param", [("category", "category"), ("value_chain", "value_chain")])
@@ -141,18 +159,21 @@ def test_single_product_and_404(client):
     assert missing.get_json()["error"] == "not_found"
 
 
-@pytest.mark.parametrize("url", [
-    "/api/products?min_stars=7",
-    "/api/products?limit=0",
-    "/api/products?limit=10001",
-    "/api/products?bbox=1,2,3",
-    "/api/products?near=abc",
-    "/api/products?category=nope",
-    "/api/products?colour=red",
-    "/api/stats?by=planet",
-    "/api/communes?detail=huge",
-    "/api/resolve",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/products?min_stars=7",
+        "/api/products?limit=0",
+        "/api/products?limit=10001",
+        "/api/products?bbox=1,2,3",
+        "/api/products?near=abc",
+        "/api/products?category=nope",
+        "/api/products?colour=red",
+        "/api/stats?by=planet",
+        "/api/communes?detail=huge",
+        "/api/resolve",
+    ],
+)
 def test_bad_input_is_a_400_json(client, url):
     response = client.get(url)
     assert response.status_code == 400
@@ -175,7 +196,9 @@ def test_stats_by_category_with_filter(client, catalog_rows):
 
 
 def test_resolve_endpoint(client):
-    body = client.get("/api/resolve?address=Thị trấn Vũng Liêm, huyện Vũng Liêm, tỉnh Vĩnh Long").get_json()
+    body = client.get(
+        "/api/resolve?address=Thị trấn Vũng Liêm, huyện Vũng Liêm, tỉnh Vĩnh Long"
+    ).get_json()
     assert body["code"] == "29659"
     assert set(body) >= {"input", "code", "name", "method", "confidence"}
 
@@ -195,13 +218,16 @@ def test_export_download_honours_filters(client, catalog_rows):
     assert len(json.loads(response.get_data())["features"]) == expected
 
 
-@pytest.mark.parametrize("url, param", [
-    ("/api/export?layer=rivers&format=geojson", "layer"),
-    ("/api/export?layer=products&format=dwg", "format"),
-    ("/api/export?layer=products&format=gpkg&crs=EPSG:3857", "crs"),
-    ("/api/export?layer=products&format=geojson&crs=EPSG:9209", "crs"),
-    ("/api/export?layer=communes&format=gpkg&min_stars=4", "min_stars"),
-])
+@pytest.mark.parametrize(
+    "url, param",
+    [
+        ("/api/export?layer=rivers&format=geojson", "layer"),
+        ("/api/export?layer=products&format=dwg", "format"),
+        ("/api/export?layer=products&format=gpkg&crs=EPSG:3857", "crs"),
+        ("/api/export?layer=products&format=geojson&crs=EPSG:9209", "crs"),
+        ("/api/export?layer=communes&format=gpkg&min_stars=4", "min_stars"),
+    ],
+)
 def test_export_bad_input(client, url, param):
     response = client.get(url)
     assert response.status_code == 400

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pyogrio
 import pytest
@@ -44,17 +45,18 @@ def test_failing_build_leaves_the_store_untouched(store, tmp_path, monkeypatch):
     catalog = broken / "products" / "products.csv"
     catalog.write_text(catalog.read_text(encoding="utf-8") + "broken,,,,,,\n", encoding="utf-8")
     monkeypatch.setenv("BRANDMAP_DATA_DIR", str(broken))
-    before = open(store, "rb").read()
+    before = Path(store).read_bytes()
     result = CliRunner().invoke(main, ["build", "--store", store])
     assert result.exit_code == 1
     assert "error:" in result.output
-    assert open(store, "rb").read() == before
+    assert Path(store).read_bytes() == before
 
 
 def test_validate_reports_rows_and_exits_1(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + GOOD_ROW + "bad,=HYPERLINK(1),Thực phẩm,ocop,6,29659,ftp://x\n",
-                   encoding="utf-8")
+    bad.write_text(
+        HEADER + GOOD_ROW + "bad,=HYPERLINK(1),Thực phẩm,ocop,6,29659,ftp://x\n", encoding="utf-8"
+    )
     result = run("validate", str(bad), "--lang", "en")
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
@@ -70,22 +72,32 @@ def test_validate_in_vietnamese_and_clean_file():
 
 
 def test_import_products_is_all_or_nothing(store, tmp_path):
-    before = open(store, "rb").read()
+    before = Path(store).read_bytes()
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + GOOD_ROW + "bad,Tên,Thực phẩm,ocop,9,29659,https://example.org\n",
-                   encoding="utf-8")
+    bad.write_text(
+        HEADER + GOOD_ROW + "bad,Tên,Thực phẩm,ocop,9,29659,https://example.org\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(main, ["import", "products", str(bad), "--store", store])
     assert result.exit_code == 1
-    assert open(store, "rb").read() == before
+    assert Path(store).read_bytes() == before
 
 
 def test_import_products_merges_by_id(store, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text(HEADER + GOOD_ROW, encoding="utf-8")
-    assert "1 added, 0 updated, 0 unchanged" in run("import", "products", str(good), "--store", store).output
-    assert "0 added, 0 updated, 1 unchanged" in run("import", "products", str(good), "--store", store).output
+    assert (
+        "1 added, 0 updated, 0 unchanged"
+        in run("import", "products", str(good), "--store", store).output
+    )
+    assert (
+        "0 added, 0 updated, 1 unchanged"
+        in run("import", "products", str(good), "--store", store).output
+    )
     good.write_text(HEADER + GOOD_ROW.replace(",4,", ",5,"), encoding="utf-8")
-    assert "0 added, 1 updated, 0 unchanged" in run("import", "products", str(good), "--store", store).output
+    assert (
+        "0 added, 1 updated, 0 unchanged"
+        in run("import", "products", str(good), "--store", store).output
+    )
     products = GeoPackageStore(store).read().products.set_index("id")
     assert products.loc["new-keo-dua", "ocop_stars"] == 5
     assert products.loc["new-keo-dua", "location_quality"] == "commune"
@@ -96,9 +108,11 @@ def test_import_products_places_by_coordinates(store, tmp_path):
     communes = GeoPackageStore(store).read().communes.set_index("code")
     inside = communes.loc["29489"].geometry.representative_point()
     file = tmp_path / "points.csv"
-    file.write_text("id,name_vi,category,brand_types,lon,lat,source_url\n"
-                    f"pt-1,Chả giò,do_uong,specialty,{inside.x},{inside.y},https://example.org/p\n",
-                    encoding="utf-8")
+    file.write_text(
+        "id,name_vi,category,brand_types,lon,lat,source_url\n"
+        f"pt-1,Chả giò,do_uong,specialty,{inside.x},{inside.y},https://example.org/p\n",
+        encoding="utf-8",
+    )
     assert run("import", "products", str(file), "--store", store).exit_code == 0
     product = GeoPackageStore(store).read().products.set_index("id").loc["pt-1"]
     assert product["commune_code"] == "29489"
@@ -108,7 +122,9 @@ def test_import_products_places_by_coordinates(store, tmp_path):
 def test_resolve_prints_one_json_object_per_address(tmp_path):
     csv_file = tmp_path / "a.csv"
     csv_file.write_text("address\nxã Kim Sơn, huyện Trà Cú, tỉnh Trà Vinh\n", encoding="utf-8")
-    result = run("resolve", "Thị trấn Vũng Liêm, Vũng Liêm, Vĩnh Long", "???", "--csv", str(csv_file))
+    result = run(
+        "resolve", "Thị trấn Vũng Liêm, Vũng Liêm, Vĩnh Long", "???", "--csv", str(csv_file)
+    )
     answers = [json.loads(line) for line in result.output.splitlines()]
     assert [a["code"] for a in answers] == ["29659", None, "29489"]
     assert answers[1]["reason"]
@@ -116,8 +132,21 @@ def test_resolve_prints_one_json_object_per_address(tmp_path):
 
 def test_export_writes_a_vn2000_geopackage(store, tmp_path):
     out = tmp_path / "p.gpkg"
-    result = run("export", "--layer", "products", "--format", "gpkg", "--crs", "EPSG:9209",
-                 "--filter", "min_stars=4", "-o", str(out), "--store", store)
+    result = run(
+        "export",
+        "--layer",
+        "products",
+        "--format",
+        "gpkg",
+        "--crs",
+        "EPSG:9209",
+        "--filter",
+        "min_stars=4",
+        "-o",
+        str(out),
+        "--store",
+        store,
+    )
     assert result.exit_code == 0, result.output
     info = pyogrio.read_info(out)
     assert info["crs"] == "EPSG:9209"
@@ -125,15 +154,17 @@ def test_export_writes_a_vn2000_geopackage(store, tmp_path):
 
 
 def test_export_refuses_bad_filter(store, tmp_path):
-    result = CliRunner().invoke(main, ["export", "--filter", "min_stars=9", "-o", str(tmp_path / "x"),
-                                       "--store", store])
+    result = CliRunner().invoke(
+        main, ["export", "--filter", "min_stars=9", "-o", str(tmp_path / "x"), "--store", store]
+    )
     assert result.exit_code == 1
     assert "min_stars" in result.output
 
 
 def test_missing_store_is_one_clear_line(tmp_path):
-    result = CliRunner().invoke(main, ["export", "-o", str(tmp_path / "x"), "--store",
-                                       str(tmp_path / "none.gpkg")])
+    result = CliRunner().invoke(
+        main, ["export", "-o", str(tmp_path / "x"), "--store", str(tmp_path / "none.gpkg")]
+    )
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         "error: no store at none.gpkg: run `brandmap build` first"

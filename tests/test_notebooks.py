@@ -11,7 +11,11 @@ from brandmap.settings import REPO_ROOT
 def test_planner_notebook_runs(built_store, tmp_path, monkeypatch):
     monkeypatch.setenv("BRANDMAP_STORE", built_store)
     notebook = nbformat.read(REPO_ROOT / "notebooks" / "planner_value_chain.ipynb", as_version=4)
-    NotebookClient(notebook, timeout=180, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=180,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
     assert (tmp_path / "region_products.png").stat().st_size > 10_000
     assert list(tmp_path.glob("brandmap_products_*.gpkg"))

@@ -13,17 +13,29 @@ from brandmap.store import GeoPackageStore, Snapshot, open_store
 def _snapshot(name: str = "Kẹo dừa Bến Tre") -> Snapshot:
     square = shapely.box(106.0, 10.0, 106.1, 10.1)
     communes = gpd.GeoDataFrame(
-        {"code": ["29659"], "name": ["Xã Trung Thành"], "kind": ["xã"], "area_km2": [120.5],
-         "geometry_quality": ["approximate"]},
-        geometry=[shapely.MultiPolygon([square])], crs=4326,
+        {
+            "code": ["29659"],
+            "name": ["Xã Trung Thành"],
+            "kind": ["xã"],
+            "area_km2": [120.5],
+            "geometry_quality": ["approximate"],
+        },
+        geometry=[shapely.MultiPolygon([square])],
+        crs=4326,
     )
     regions = gpd.GeoDataFrame(
-        {"id": ["coconut-ben-tre"], "name_vi": ["Dừa Bến Tre"], "commune_codes": [["29659", "28756"]]},
-        geometry=[square], crs=4326,
+        {
+            "id": ["coconut-ben-tre"],
+            "name_vi": ["Dừa Bến Tre"],
+            "commune_codes": [["29659", "28756"]],
+        },
+        geometry=[square],
+        crs=4326,
     )
     products = gpd.GeoDataFrame(
         {"id": ["keo-dua"], "name_vi": [name], "brand_types": [["ocop", "gi"]], "ocop_stars": [4]},
-        geometry=[shapely.Point(106.05, 10.05)], crs=4326,
+        geometry=[shapely.Point(106.05, 10.05)],
+        crs=4326,
     )
     return Snapshot(communes, regions, products, meta={"geometry_quality": "approximate"})
 

@@ -100,4 +100,6 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
         log.exception("unhandled error")
-        return jsonify(error="internal_error", detail="the server could not answer this request"), 500
+        return jsonify(
+            error="internal_error", detail="the server could not answer this request"
+        ), 500

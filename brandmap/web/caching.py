@@ -15,8 +15,15 @@ from flask import Flask, Request, Response, request
 
 __all__ = ["install_caching"]
 
-COMPRESSIBLE = ("application/json", "application/geo+json", "text/html", "text/csv",
-                "application/vnd.oai.openapi+json", "application/javascript", "text/css")
+COMPRESSIBLE = (
+    "application/json",
+    "application/geo+json",
+    "text/html",
+    "text/csv",
+    "application/vnd.oai.openapi+json",
+    "application/javascript",
+    "text/css",
+)
 MIN_COMPRESS_BYTES = 1024
 MAX_AGE_SECONDS = 300
 
@@ -26,7 +33,11 @@ def install_caching(app: Flask, snapshot_id) -> None:
 
     @app.after_request
     def cache_and_compress(response: Response) -> Response:
-        if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.direct_passthrough:
+        if (
+            request.method not in ("GET", "HEAD")
+            or response.status_code != 200
+            or response.direct_passthrough
+        ):
             return response
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
