@@ -80,3 +80,11 @@ def test_unexpected_errors_hide_internals(app, monkeypatch):
     assert response.status_code == 500
     assert b"secret" not in response.get_data()
     assert response.get_json()["error"] == "internal_error"
+
+
+def test_security_headers_on_every_response(client):
+    for url in ("/healthz", "/api/products?min_stars=9", "/api/nothing"):
+        headers = client.get(url).headers
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+        assert "default-src 'self'" in headers["Content-Security-Policy"]

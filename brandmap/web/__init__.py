@@ -14,6 +14,7 @@ from brandmap.dataset import Dataset
 from brandmap.errors import StoreError
 from brandmap.store import Store, open_store
 from brandmap.web.caching import install_caching
+from brandmap.web.security import install_security_headers
 
 __all__ = ["ServedData", "create_app", "served"]
 
@@ -82,6 +83,7 @@ def create_app(store: str | Store | None = None, config: dict[str, Any] | None =
     _register_pages(app)
     _register_error_handlers(app)
     install_caching(app, lambda: data.snapshot_id)
+    install_security_headers(app)
     return app
 
 
