@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 import shapely
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brandmap.errors import QueryError
@@ -193,6 +193,7 @@ def synthetic_index():
     return ProductIndex(products, {})
 
 
+@settings(deadline=None, max_examples=60)
 @given(
     lon=st.floats(105.4, 106.9),
     lat=st.floats(9.4, 10.5),

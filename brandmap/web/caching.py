@@ -42,7 +42,7 @@ def install_caching(app: Flask, snapshot_id) -> None:
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
         response.set_etag(_etag(snapshot_id(), request), weak=False)
-        response.headers["Vary"] = "Accept-Encoding"
+        response.vary.add("Accept-Encoding")
         response = response.make_conditional(request)
         if response.status_code == 200:
             _gzip(response)

@@ -1,0 +1,122 @@
+"""HTTP adapters for OGC API – Features, ``/openapi.json`` and ``/docs``.
+
+URL rules come from :data:`brandmap.openapi.ROUTES`, the table the API description is
+generated from; each view turns the request into an :class:`~brandmap.ogc.OgcRequest`,
+calls one function of :mod:`brandmap.ogc` and sends its bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from flask import Blueprint, Response, request
+
+from brandmap import ogc, openapi
+from brandmap.api import ApiResponse, error_response
+from brandmap.dataset import Dataset
+from brandmap.errors import QueryError
+from brandmap.web import served
+
+__all__ = ["bp"]
+
+bp = Blueprint("ogc", __name__)
+
+
+class _Unavailable(Exception):
+    """No snapshot can be served (missing or unreadable store)."""
+
+
+def _dataset() -> Dataset:
+    dataset = served().current()
+    if dataset is None:
+        raise _Unavailable(served().problem)
+    return dataset
+
+
+def _ogc_request() -> ogc.OgcRequest:
+    return ogc.OgcRequest(
+        root=request.url_root.rstrip("/"),
+        params={name: request.args.getlist(name) for name in request.args},
+        accept=request.headers.get("Accept", ""),
+    )
+
+
+def _send(result: ApiResponse) -> Response:
+    response = Response(
+        result.body, status=result.status, mimetype=None, content_type=result.media_type
+    )
+    response.headers.update(result.headers)
+    response.vary.add("Accept")
+    return response
+
+
+def _answer(handler: Callable[[ogc.OgcRequest], ApiResponse]) -> Response:
+    try:
+        return _send(handler(_ogc_request()))
+    except QueryError as exc:
+        return _send(error_response(400, "bad_request", str(exc), exc.param))
+    except _Unavailable:
+        return _send(error_response(503, "unavailable", "the data store is not available"))
+
+
+def landing() -> Response:
+    return _answer(ogc.landing)
+
+
+def conformance() -> Response:
+    return _answer(ogc.conformance)
+
+
+def collections() -> Response:
+    return _answer(lambda r: ogc.collections(_dataset(), r))
+
+
+def collection(collectionId: str) -> Response:
+    return _answer(lambda r: ogc.collection(_dataset(), collectionId, r))
+
+
+def items(collectionId: str) -> Response:
+    return _answer(lambda r: ogc.items(_dataset(), collectionId, r))
+
+
+def item(collectionId: str, featureId: str) -> Response:
+    return _answer(lambda r: ogc.item(_dataset(), collectionId, featureId, r))
+
+
+def schema(collectionId: str) -> Response:
+    return _answer(lambda r: ogc.schema(collectionId, r))
+
+
+def openapi_json() -> Response:
+    document = openapi.openapi_document(request.url_root)
+    body = json.dumps(document, ensure_ascii=False).encode()
+    return _send(ApiResponse(200, body, ogc.OPENAPI_MEDIA_TYPE))
+
+
+def docs() -> Response:
+    page = openapi.docs_html(request.url_root)
+    return _send(ApiResponse(200, page.encode(), "text/html; charset=utf-8"))
+
+
+_VIEWS: dict[str, Callable[..., Response]] = {
+    "landing": landing,
+    "conformance": conformance,
+    "collections": collections,
+    "collection": collection,
+    "items": items,
+    "item": item,
+    "schema": schema,
+    "openapi": openapi_json,
+    "docs": docs,
+}
+
+for _route in openapi.routes_for(bp.name):
+    _name = _route.endpoint.partition(".")[2]
+    bp.add_url_rule(
+        openapi.flask_rule(_route.path),
+        _name,
+        _VIEWS[_name],
+        methods=[_route.method.upper()],
+        strict_slashes=False,
+    )
