@@ -71,6 +71,14 @@ DISPLAY_TOLERANCE_DEG = 0.0002
 class Dataset:
     snapshot: Snapshot
 
+    def warmed(self) -> Dataset:
+        """Compute every per-snapshot cache now (before gunicorn forks its workers), so
+        no user's request pays for it and workers share the memory."""
+        _ = self.index, self.product_features, self.product_positions, self.regions
+        self.layer_bytes("communes", simplified=True)
+        self.layer_bytes("regions", simplified=True)
+        return self
+
     @cached_property
     def products(self) -> gpd.GeoDataFrame:
         frame = self.snapshot.products.copy()

@@ -11,6 +11,11 @@ from brandmap.web import create_app
 __all__ = ["run_dev", "run_production"]
 
 
+# Browsers open several connections at once for a page; threads keep one slow client from
+# holding a whole worker.
+THREADS_PER_WORKER = 4
+
+
 class _Gunicorn(BaseApplication):
     """gunicorn driven from Python, so `brandmap serve` needs no separate config file."""
 
@@ -34,6 +39,8 @@ def run_production(store: str, host: str, port: int, workers: int) -> None:
         {
             "bind": f"{host}:{port}",
             "workers": workers,
+        "worker_class": "gthread",
+        "threads": THREADS_PER_WORKER,
             "preload_app": True,
             "accesslog": "-",
             "timeout": 60,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from typing import Any
@@ -9,14 +10,16 @@ from typing import Any
 from flask import Flask, current_app, jsonify
 from werkzeug.exceptions import HTTPException
 
-from brandmap import settings
+from brandmap import __version__, settings
 from brandmap.dataset import Dataset
 from brandmap.errors import StoreError
 from brandmap.store import Store, open_store
 from brandmap.web.caching import install_caching
 from brandmap.web.security import install_security_headers
 
-__all__ = ["ServedData", "create_app", "served"]
+__all__ = ["ServedData", "create_app", "release_fingerprint", "served"]
+
+WEB_DIR = settings.REPO_ROOT / "web"
 
 log = logging.getLogger("brandmap.web")
 MAX_REQUEST_BYTES = 1 * 1024 * 1024
@@ -48,7 +51,7 @@ class ServedData:
         if version == self.version and self.dataset is not None:
             return
         try:
-            self.dataset = Dataset(self.store.read())
+            self.dataset = Dataset(self.store.read()).warmed()
             self.problem = None
         except StoreError as exc:
             if self.problem != str(exc):
@@ -59,6 +62,17 @@ class ServedData:
     @property
     def snapshot_id(self) -> str:
         return f"{self.version}"
+
+
+def release_fingerprint() -> str:
+    """Identifies this release of the code and of the page's own assets and messages."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=8)
+    for folder in (WEB_DIR / "static", WEB_DIR / "i18n"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def served() -> ServedData:
@@ -82,7 +96,7 @@ def create_app(store: str | Store | None = None, config: dict[str, Any] | None =
     app.register_blueprint(ogc.bp)
     _register_pages(app)
     _register_error_handlers(app)
-    install_caching(app, lambda: data.snapshot_id)
+    install_caching(app, lambda: data.snapshot_id, release_fingerprint())
     install_security_headers(app)
     return app
 

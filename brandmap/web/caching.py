@@ -28,8 +28,9 @@ MIN_COMPRESS_BYTES = 1024
 MAX_AGE_SECONDS = 300
 
 
-def install_caching(app: Flask, snapshot_id) -> None:
-    """``snapshot_id()`` names the data currently served (changes on every rebuild)."""
+def install_caching(app: Flask, snapshot_id, release: str) -> None:
+    """``snapshot_id()`` names the data currently served (changes on every rebuild);
+    ``release`` names the code and page assets, so a deploy invalidates pages too."""
 
     @app.after_request
     def cache_and_compress(response: Response) -> Response:
@@ -41,7 +42,8 @@ def install_caching(app: Flask, snapshot_id) -> None:
             return response
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
-        response.set_etag(_etag(snapshot_id(), request), weak=False)
+        if not response.get_etag()[0]:
+            response.set_etag(_etag(f"{release}/{snapshot_id()}", request), weak=False)
         response.vary.add("Accept-Encoding")
         response = response.make_conditional(request)
         if response.status_code == 200:
