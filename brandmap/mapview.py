@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,9 +27,11 @@ from folium.plugins import Draw, Fullscreen, LocateControl, MarkerCluster
 from jinja2 import Environment, Template
 
 from brandmap import settings
-from brandmap.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS, FieldError, parse_category
+from brandmap.query import FILTER_PARAMS, lenient_filter
+from brandmap.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
 from brandmap.settings import REPO_ROOT
 from brandmap.text import fold as _text_fold
+from brandmap.text import nfc
 
 __all__ = [
     "BRAND_TYPES",
@@ -101,19 +102,6 @@ VENDOR_SUFFIXES = (".js", ".css", ".png", ".svg", ".gif", ".woff", ".woff2", ".t
 PROVINCE_CENTER = (9.95, 106.25)
 PROVINCE_ZOOM = 9
 
-_FILTER_KEYS = (
-    "commune",
-    "region",
-    "category",
-    "brand_type",
-    "min_stars",
-    "q",
-    "value_chain",
-    "bbox",
-    "near",
-    "radius_km",
-)
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _CONFIG_TOKEN = "__BRANDMAP_PAGE_CONFIG__"
 
 
@@ -169,79 +157,37 @@ def load_messages(lang: str) -> dict[str, str]:
     return {key: texts.get(lang) or texts["vi"] for key, texts in _message_table().items()}
 
 
-def _category_code(value: str) -> str | None:
-    """A category code from a code or its group name, any case or accents."""
-    try:
-        return parse_category(value)
-    except (FieldError, ValueError):
-        return None
+def page_filters(args: Mapping[str, Any], communes: set[str], regions: set[str]) -> dict[str, Any]:
+    """The product filters of a page URL (same names and rules as ``/api/products``).
 
+    The page must open whatever link it is given, so a value the API would refuse is
+    dropped rather than refused. ``args`` is a mapping of lists or a Werkzeug MultiDict.
 
-def _float_list(value: str, count: int) -> list[float] | None:
-    try:
-        numbers = [float(part) for part in value.split(",")]
-    except ValueError:
-        return None
-    if len(numbers) != count or any(n != n or abs(n) > 1000 for n in numbers):
-        return None
-    return numbers
-
-
-def _one_filter(key: str, value: str) -> Any:
-    """One validated filter value, or None when it is malformed (the page then ignores it)."""
-    value = value.strip()
-    if not value:
-        return None
-    if key == "commune":
-        return value if re.fullmatch(r"\d{5}", value) else None
-    if key == "region":
-        return value if _SLUG.match(value) else None
-    if key == "category":
-        return _category_code(value)
-    if key == "brand_type":
-        return value if value in BRAND_TYPES else None
-    if key == "value_chain":
-        return value if value in VALUE_CHAINS else None
-    if key == "min_stars":
-        return int(value) if value in {"3", "4", "5"} else None
-    if key == "q":
-        return unicodedata.normalize("NFC", value)[:200]
-    if key == "bbox":
-        box = _float_list(value, 4)
-        return box if box and box[0] < box[2] and box[1] < box[3] else None
-    if key == "near":
-        point = _float_list(value, 2)
-        return point if point and abs(point[0]) <= 90 and abs(point[1]) <= 180 else None
-    if key == "radius_km":
-        radius = _float_list(value, 1)
-        return radius[0] if radius and 0 < radius[0] <= 500 else None
-    return None
-
-
-def page_filters(args: Mapping[str, Any]) -> dict[str, Any]:
-    """The product filters of a page URL (same names as ``/api/products``), validated.
-
-    The page must open whatever link it is given, so a malformed value is dropped rather
-    than refused. ``args`` is a mapping of lists or a Werkzeug MultiDict.
-
-    >>> page_filters({"q": ["buoi"], "min_stars": ["4"], "commune": ["29659", "x"]})
-    {'commune': ['29659'], 'min_stars': 4, 'q': 'buoi'}
-    >>> page_filters({"min_stars": ["9"], "category": ["Thực phẩm"]})
-    {'category': 'thuc_pham'}
+    >>> page_filters({"q": ["buoi"], "min_stars": ["4"], "commune": ["x"]}, {"29659"}, set())
+    {'min_stars': 4, 'q': 'buoi'}
+    >>> page_filters({"min_stars": ["9"], "commune": ["29659"]}, {"29659"}, set())
+    {'commune': ['29659']}
     """
-    filters: dict[str, Any] = {}
-    for key in _FILTER_KEYS:
-        raw = args.getlist(key) if hasattr(args, "getlist") else args.get(key, [])
-        values = [raw] if isinstance(raw, str) else list(raw)
-        parsed = [p for p in (_one_filter(key, str(v)) for v in values[:200]) if p is not None]
-        if not parsed:
-            continue
-        filters[key] = parsed if key == "commune" else parsed[0]
-    if "near" in filters and "radius_km" not in filters:
-        filters["radius_km"] = 5.0
-    if "radius_km" in filters and "near" not in filters:
-        del filters["radius_km"]
-    return filters
+    params = {key: _values(args, key) for key in FILTER_PARAMS}
+    f = lenient_filter(params, communes, regions)
+    values = {
+        "commune": list(f.communes),
+        "region": f.region,
+        "category": f.category,
+        "brand_type": f.brand_types[0] if f.brand_types else None,
+        "value_chain": f.value_chain,
+        "min_stars": f.min_stars,
+        "q": nfc(params["q"][0].strip()) if f.q else None,
+        "bbox": list(f.bbox) if f.bbox else None,
+        "near": list(f.near) if f.near else None,
+        "radius_km": f.radius_km,
+    }
+    return {key: value for key, value in values.items() if value not in (None, [])}
+
+
+def _values(args: Mapping[str, Any], key: str) -> list[str]:
+    raw = args.getlist(key) if hasattr(args, "getlist") else args.get(key, [])
+    return [raw] if isinstance(raw, str) else [str(v) for v in raw]
 
 
 def vendor_file(path: str) -> Path | None:

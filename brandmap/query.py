@@ -24,6 +24,7 @@ __all__ = [
     "Page",
     "ProductFilter",
     "ProductIndex",
+    "lenient_filter",
     "parse_filter",
     "parse_page",
 ]
@@ -101,6 +102,28 @@ def parse_filter(
         near=near,
         radius_km=_parse_radius(one.get("radius_km"), near),
     )
+
+
+def lenient_filter(params: Params, communes: set[str], regions: set[str]) -> ProductFilter:
+    """The filters of a shared map link, where a parameter the API would refuse is dropped.
+
+    An old or hand-edited link still opens the map, with what can be understood of it.
+
+    >>> lenient_filter({"min_stars": ["9"], "q": ["buoi"]}, set(), set())
+    ProductFilter(communes=(), region=None, category=None, brand_types=(), value_chain=None, \
+min_stars=None, q='buoi', bbox=None, near=None, radius_km=None)
+    """
+    kept: dict[str, Sequence[str]] = {}
+    for name in FILTER_PARAMS:
+        if not params.get(name):
+            continue
+        trial = {**kept, name: params[name]}
+        try:
+            parse_filter(trial, communes, regions)
+        except QueryError:
+            continue
+        kept = trial
+    return parse_filter(kept, communes, regions)
 
 
 def parse_page(params: Params, default_limit: int = 100) -> Page:

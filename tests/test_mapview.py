@@ -224,15 +224,20 @@ def test_messages_table_is_complete():
 
 
 def test_filter_text_cannot_break_out_of_the_script():
-    hostile = page_filters({"q": ["</script><script>alert(1)</script>"]})
+    hostile = page_filters({"q": ["</script><script>alert(1)</script>"]}, set(), set())
     html = render_map_page(PageConfig(filters=hostile))
     assert "</script><script>alert(1)" not in html
     assert "\\u003c/script\\u003e" in html
 
 
 def test_page_filters_are_validated():
-    assert page_filters({"min_stars": ["7"], "commune": ["12"], "bbox": ["1,2"]}) == {}
-    got = page_filters({"near": ["10.2,106.0"], "category": ["thuc_pham"], "brand_type": ["gi"]})
+    assert (
+        page_filters({"min_stars": ["7"], "commune": ["12"], "bbox": ["1,2"]}, {"29659"}, set())
+        == {}
+    )
+    got = page_filters(
+        {"near": ["10.2,106.0"], "category": ["thuc_pham"], "brand_type": ["gi"]}, set(), set()
+    )
     assert got == {
         "near": [10.2, 106.0],
         "radius_km": 5.0,

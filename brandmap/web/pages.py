@@ -23,6 +23,13 @@ STATIC_MAX_AGE = 300
 COMPRESS_SUFFIXES = (".js", ".css", ".svg", ".map")
 
 
+def _known_places() -> tuple[set[str], set[str]]:
+    """Commune codes and region ids of the served snapshot (empty when none is loaded)."""
+    served = current_app.extensions.get("brandmap.served")
+    dataset = served.current() if served is not None else None
+    return (dataset.commune_codes, dataset.region_ids) if dataset else (set(), set())
+
+
 def _store_facts() -> dict[str, str | None]:
     """Geometry quality and data vintage of the served snapshot, when the app holds one.
 
@@ -44,7 +51,7 @@ def index() -> Response:
     lang = request.args.get("lang", "vi")
     config = mapview.PageConfig(
         lang=lang if lang in mapview.LANGS else "vi",
-        filters=mapview.page_filters(request.args),
+        filters=mapview.page_filters(request.args, *_known_places()),
         api_base=request.script_root,
         **_store_facts(),
     )
