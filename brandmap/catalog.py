@@ -17,6 +17,7 @@ import json
 import math
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -66,6 +67,9 @@ __all__ = [
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_COLUMNS = 100  # our schema has 22; room for a province's extra columns
+MAX_EXPANDED_BYTES = 10 * 20 * 1024 * 1024  # ten times the largest accepted file
+MAX_COMPRESSION_RATIO = 200  # real sheets compress about 5-20 times
 #: A declared commune farther than this from the given coordinates is an error.
 MAX_COMMUNE_DISTANCE_M = 5_000.0
 UTM_48N = 32648  # metres for distances in the province
@@ -100,6 +104,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unreadable": ("không đọc được tệp: {reason}", "cannot read the file: {reason}"),
     "no_header": ("không tìm thấy dòng tiêu đề (tên cột)", "no header row (column names) found"),
+    "no_rows": ("tệp không có dòng sản phẩm nào", "the file has no product rows"),
+    "not_workbook": (
+        "không phải tệp Excel (.xlsx) hợp lệ hoặc nội dung nén bất thường",
+        "not a valid Excel workbook (.xlsx), or its compressed content is abnormal",
+    ),
     "not_feature_collection": (
         "GeoJSON phải là một FeatureCollection",
         "GeoJSON must be a FeatureCollection",
@@ -273,7 +282,10 @@ def read_products(path: str | Path) -> tuple[list[dict[str, str]], list[Problem]
         header, records = reader(path)
     except _FileProblem as exc:
         return [], [exc.problem]
-    return _rows_from_records(header, records)
+    rows, problems = _rows_from_records(header, records)
+    if not rows and not problems:
+        return [], [Problem.of("no_rows")]
+    return rows, problems
 
 
 class _FileProblem(Exception):
@@ -402,18 +414,34 @@ def _read_xlsx(path: Path) -> tuple[list[Any], Iterator[Record]]:
     """First sheet with a header row (within its first 10 rows); data rows after it."""
     import openpyxl
 
+    _refuse_zip_bomb(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise _FileProblem(Problem.of("unreadable", reason=type(exc).__name__)) from None
     try:
         for sheet in book.worksheets:
-            found = _sheet_records(sheet.iter_rows(values_only=True))
+            sheet.reset_dimensions()  # read the cells present, not the size the file declares
+            # max_col: a sheet may declare 16,384 columns; we never need more than ours
+            found = _sheet_records(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
             if found is not None:
                 return found
     finally:
         book.close()
     raise _FileProblem(Problem.of("no_header"))
+
+
+def _refuse_zip_bomb(path: Path) -> None:
+    """An .xlsx is a zip: refuse one that would expand far beyond any real product list."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise _FileProblem(Problem.of("not_workbook")) from None
+    expanded = sum(m.file_size for m in members)
+    ratios = (m.file_size / max(m.compress_size, 1) for m in members)
+    if expanded > MAX_EXPANDED_BYTES or any(r > MAX_COMPRESSION_RATIO for r in ratios):
+        raise _FileProblem(Problem.of("not_workbook"))
 
 
 def _sheet_records(rows: Iterator[tuple[Any, ...]]) -> tuple[list[Any], Iterator[Record]] | None:
@@ -433,6 +461,8 @@ def _read_geojson(path: Path) -> tuple[list[Any], Iterator[Record]]:
         document = json.loads(decode_text(path.read_bytes()))
     except json.JSONDecodeError as exc:
         raise _FileProblem(Problem.of("unreadable", reason=f"JSON: {exc.msg}")) from None
+    except RecursionError:
+        raise _FileProblem(Problem.of("unreadable", reason="JSON nested too deeply")) from None
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise _FileProblem(Problem.of("not_feature_collection"))
     features = [f for f in document.get("features") or [] if isinstance(f, dict)]

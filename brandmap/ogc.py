@@ -39,7 +39,7 @@ from brandmap import crs as crs_mod
 from brandmap.api import ApiResponse, error_response
 from brandmap.dataset import COMMUNE_PROPERTIES, PRODUCT_PROPERTIES, REGION_PROPERTIES, Dataset
 from brandmap.errors import QueryError
-from brandmap.query import FILTER_PARAMS, MAX_LIMIT, parse_filter, parse_page
+from brandmap.query import FILTER_PARAMS, MAX_LIMIT, WHOLE_NUMBER, parse_filter, parse_page
 from brandmap.schema import PROVINCE_BBOX
 from brandmap.serialize import GEOJSON_MEDIA_TYPE, collection_bytes, feature_strings
 
@@ -588,7 +588,7 @@ def _parse_crs(text: str | None, param: str) -> crs_mod.SupportedCrs:
 def _clamped_limit(params: Params) -> Params:
     """A limit above the maximum means the maximum (Part 1, fc-limit-response-1 C)."""
     text = _single(params, "limit")
-    if text is not None and text.strip().isdigit() and int(text) > MAX_LIMIT:
+    if text is not None and WHOLE_NUMBER.fullmatch(text.strip()) and int(text) > MAX_LIMIT:
         return {**params, "limit": [str(MAX_LIMIT)]}
     return params
 
@@ -694,7 +694,7 @@ def _instant_bounds(text: str) -> tuple[datetime, datetime]:
     try:
         start = datetime.fromisoformat(day).replace(tzinfo=UTC)
         if hour is None:
-            return start, start + timedelta(days=1)
+            return start, start + timedelta(days=1)  # OverflowError on 9999-12-31
         offset = timedelta(0)
         if zone and zone.upper() != "Z":
             sign = 1 if zone[0] == "+" else -1
@@ -705,14 +705,14 @@ def _instant_bounds(text: str) -> tuple[datetime, datetime]:
             second=int(second or 0),
             microsecond=int((fraction or ".0")[1:].ljust(6, "0")),
         )
-    except ValueError:
+        start -= offset
+        if minute is None:
+            return start, start + timedelta(hours=1)
+        if second is None:
+            return start, start + timedelta(minutes=1)
+        return start, start + timedelta(microseconds=1)
+    except (ValueError, OverflowError):
         raise QueryError(f"datetime: {text[:50]!r} is not a valid date-time", "datetime") from None
-    start -= offset
-    if minute is None:
-        return start, start + timedelta(hours=1)
-    if second is None:
-        return start, start + timedelta(minutes=1)
-    return start, start + timedelta(microseconds=1)
 
 
 def date_interval(value: object) -> tuple[datetime | None, datetime | None]:

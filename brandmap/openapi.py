@@ -22,6 +22,7 @@ from brandmap.export import EXPORT_FORMATS, EXPORT_LAYERS, MEDIA_TYPES
 from brandmap.ogc import COLLECTIONS, DEFAULT_LIMIT
 from brandmap.query import MAX_LIMIT, MAX_TEXT
 from brandmap.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
+from brandmap.serialize import GEOJSON_MEDIA_TYPE
 
 __all__ = [
     "PARAMETERS",
@@ -65,12 +66,15 @@ class Route:
 
 
 def _query(name: str, description: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A query parameter; an enumerated one may be sent empty, meaning "not given"."""
+    enumerated = "enum" in schema or "enum" in schema.get("items", {})
     return {
         "name": name,
         "in": "query",
         "required": False,
         "description": description,
         "schema": schema,
+        **({"allowEmptyValue": True} if enumerated else {}),
         **extra,
     }
 
@@ -194,7 +198,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "limit": _query(
         "limit",
         f"Page size; values above {MAX_LIMIT} are lowered to {MAX_LIMIT}.",
-        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT},
         style="form",
         explode=False,
     ),
@@ -279,7 +283,10 @@ _RESPONSES: dict[str, tuple[str, dict[str, str]]] = {
     "file": ("File", {"application/octet-stream": "Binary"}),
     "export": (
         "A file download (Content-Disposition names it)",
-        {m.split(";")[0]: "Binary" for m in MEDIA_TYPES.values()},
+        {
+            m.split(";")[0]: "FeatureCollection" if m == GEOJSON_MEDIA_TYPE else "Binary"
+            for m in MEDIA_TYPES.values()
+        },
     ),
     "openapi": (
         "This OpenAPI document",

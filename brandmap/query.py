@@ -7,6 +7,7 @@ gets back row positions or a :class:`QueryError` naming the bad parameter.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from brandmap.text import fold
 
 __all__ = [
     "FILTER_PARAMS",
+    "WHOLE_NUMBER",
     "Page",
     "ProductFilter",
     "ProductIndex",
@@ -46,6 +48,8 @@ MAX_LIMIT = 10_000
 MAX_TEXT = 200
 EARTH_RADIUS_KM = 6371.0088
 DEFAULT_RADIUS_KM = 5.0
+# ASCII digits only (str.isdigit also accepts "²" and "٣", which int() refuses).
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,7 @@ def _parse_number(name: str, text: str) -> float:
 def _parse_int(name: str, text: str | None, low: int, high: int) -> int | None:
     if text is None or text == "":
         return None
-    if not text.strip().lstrip("+-").isdigit():
+    if not WHOLE_NUMBER.fullmatch(text.strip()):
         raise QueryError(f"{name} must be a whole number, got {text[:50]!r}", name)
     number = int(text)
     if not low <= number <= high:

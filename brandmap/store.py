@@ -7,7 +7,10 @@ Writes are atomic: a reader sees the previous snapshot or the new one, never hal
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -22,6 +25,8 @@ import pyogrio
 from brandmap.errors import StoreError
 
 __all__ = ["LAYERS", "GeoPackageStore", "Snapshot", "Store", "open_store"]
+
+log = logging.getLogger("brandmap.store")
 
 LAYERS = ("communes", "regions", "products")
 _META_TABLE = "brandmap_meta"
@@ -94,13 +99,29 @@ class GeoPackageStore:
             pyogrio.errors.DataLayerError,
             sqlite3.Error,
         ) as exc:
+            log.error("cannot read the store %s: %s", self.path, exc)
             raise StoreError(
-                f"the store {self.path.name} is unreadable or incomplete: {exc}"
+                f"the store {self.path.name} is unreadable or incomplete ({type(exc).__name__})"
             ) from exc
         return Snapshot(**layers, meta=meta)
 
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(f".{self.path.stem}.lock")
+
     def write(self, snapshot: Snapshot) -> None:
+        """Write a new snapshot beside the old one, then swap it in.
+
+        Writers take an exclusive lock, so one build or import runs at a time and any
+        temporary file found while holding it is a leftover of a killed write.
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._remove_leftovers()
+            self._write_locked(snapshot)
+
+    def _write_locked(self, snapshot: Snapshot) -> None:
         fd, tmp_name = tempfile.mkstemp(
             prefix=f".{self.path.stem}.", suffix=f".tmp{self.path.suffix}", dir=self.path.parent
         )
@@ -118,6 +139,12 @@ class GeoPackageStore:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+    def _remove_leftovers(self) -> None:
+        """Temporary files of writes that were killed (the caller holds the lock)."""
+        for leftover in self.path.parent.glob(f".{self.path.stem}.*.tmp{self.path.suffix}*"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def open_store(location: str | os.PathLike[str]) -> Store:

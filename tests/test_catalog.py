@@ -135,14 +135,52 @@ def test_province_style_xlsx_with_vietnamese_headers(tmp_path: Path):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["DANH SÁCH SẢN PHẨM OCOP NĂM 2024"])  # a title above the header
-    sheet.append(["Mã", "Tên sản phẩm", "Nhóm sản phẩm", "Loại thương hiệu", "Hạng sao",
-                  "Năm công nhận", "Chủ thể", "Địa chỉ", "Mã xã", "Nguồn", "Ghi chú nội bộ"])
-    sheet.append(["mat-hoa-dua", "Mật hoa dừa", "Thực phẩm", "OCOP", 5, 2023,
-                  "Công ty TNHH Trà Vinh FARM", "xã Phú Cần, huyện Tiểu Cần", "29341",
-                  "https://example.org/a", "x"])
+    sheet.append(
+        [
+            "Mã",
+            "Tên sản phẩm",
+            "Nhóm sản phẩm",
+            "Loại thương hiệu",
+            "Hạng sao",
+            "Năm công nhận",
+            "Chủ thể",
+            "Địa chỉ",
+            "Mã xã",
+            "Nguồn",
+            "Ghi chú nội bộ",
+        ]
+    )
+    sheet.append(
+        [
+            "mat-hoa-dua",
+            "Mật hoa dừa",
+            "Thực phẩm",
+            "OCOP",
+            5,
+            2023,
+            "Công ty TNHH Trà Vinh FARM",
+            "xã Phú Cần, huyện Tiểu Cần",
+            "29341",
+            "https://example.org/a",
+            "x",
+        ]
+    )
     sheet.append([])
-    sheet.append(["tham-xo-dua", "Thảm xơ dừa", "LƯU NIỆM – NỘI THẤT – TRANG TRÍ", "ocop", 4.0,
-                  2022, None, None, 29263, "https://example.org/b", None])
+    sheet.append(
+        [
+            "tham-xo-dua",
+            "Thảm xơ dừa",
+            "LƯU NIỆM – NỘI THẤT – TRANG TRÍ",
+            "ocop",
+            4.0,
+            2022,
+            None,
+            None,
+            29263,
+            "https://example.org/b",
+            None,
+        ]
+    )
     book.save(path)
 
     rows, problems = read_products(path)
@@ -172,7 +210,7 @@ def test_damaged_xlsx_is_refused_clearly(tmp_path: Path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a zip file")
     rows, problems = read_products(path)
-    assert rows == [] and problems[0].code == "unreadable"
+    assert rows == [] and problems[0].code == "not_workbook"
 
 
 # --------------------------------------------------------------------------- planted errors
@@ -196,16 +234,30 @@ PLANTED: list[tuple[dict, str | None, str]] = [
     ({"address_published": ""}, None, "no_placement"),
     ({"source_url": "ftp://example.org/x"}, "source_url", "bad_url"),
     ({"source_date": "29/05/2024"}, "source_date", "bad_date"),
-    ({"producer": "=HYPERLINK(\"http://evil\")"}, "producer", "formula"),
+    ({"producer": '=HYPERLINK("http://evil")'}, "producer", "formula"),
     ({"description_vi": "@SUM(A1)"}, "description_vi", "formula"),
     ({"phone": "-1+2"}, "phone", "formula"),
 ]
 
 
 def test_every_planted_error_is_reported_at_its_row_and_column(tmp_path: Path):
-    rows = [{**GOOD, "id": "ok-0", "phone": "+84 270 3822 111", "lon": "", "lat": "",
-             "producer_kind": "", "value_chain": "", "region": "", "commune_code": "",
-             "producer": "", "description_vi": "", "ocop_year": "", "source_date": ""}]
+    rows = [
+        {
+            **GOOD,
+            "id": "ok-0",
+            "phone": "+84 270 3822 111",
+            "lon": "",
+            "lat": "",
+            "producer_kind": "",
+            "value_chain": "",
+            "region": "",
+            "commune_code": "",
+            "producer": "",
+            "description_vi": "",
+            "ocop_year": "",
+            "source_date": "",
+        }
+    ]
     for number, (change, _, _) in enumerate(PLANTED, start=1):
         rows.append({**rows[0], "id": f"row-{number}", **change})
     rows.append({**rows[0]})  # duplicate id of the first row
@@ -221,16 +273,16 @@ def test_every_planted_error_is_reported_at_its_row_and_column(tmp_path: Path):
 def test_missing_and_unknown_columns(tmp_path: Path):
     row = {k: v for k, v in GOOD.items() if k != "source_url"} | {"colour": "red"}
     problems = validate_file(write_csv(tmp_path / "p.csv", [row]), regions=REGION_IDS)
-    assert where(problems) == {(1, "source_url", "missing_column"),
-                               (1, "colour", "unknown_column")}
+    assert where(problems) == {(1, "source_url", "missing_column"), (1, "colour", "unknown_column")}
     unknown = next(p for p in problems if p.code == "unknown_column")
     assert unknown.severity == "warning"
     assert unknown.format("en") == "row 1, column colour: unknown column, ignored (warning)"
 
 
 def test_unknown_columns_alone_do_not_fail(tmp_path: Path):
-    problems = validate_file(write_csv(tmp_path / "p.csv", [GOOD | {"note": "x"}]),
-                             regions=REGION_IDS)
+    problems = validate_file(
+        write_csv(tmp_path / "p.csv", [GOOD | {"note": "x"}]), regions=REGION_IDS
+    )
     assert problems and not has_errors(problems)
     assert load_catalog(tmp_path / "p.csv", regions=REGION_IDS)[0]["id"] == GOOD["id"]
 
@@ -317,11 +369,17 @@ def test_semicolon_separated_csv(tmp_path: Path):
 
 def test_geojson_points_become_lon_lat(tmp_path: Path):
     features = [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.25, 9.95]},
-         "properties": GOOD},
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [106.25, 9.95]},
+            "properties": GOOD,
+        },
         {"type": "Feature", "geometry": None, "properties": GOOD | {"id": "b"}},
-        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[106, 10]]},
-         "properties": GOOD | {"id": "c"}},
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [[106, 10]]},
+            "properties": GOOD | {"id": "c"},
+        },
     ]
     path = tmp_path / "p.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
@@ -362,8 +420,11 @@ def test_unsupported_and_missing_files(tmp_path: Path):
 
 def test_merge_products_reports_added_updated_unchanged():
     existing = [{"id": "a", "name_vi": "A"}, {"id": "b", "name_vi": "B"}]
-    new = [{"id": "b", "name_vi": "B2"}, {"id": "a", "name_vi": "A", "_row": 9},
-           {"id": "c", "name_vi": "C"}]
+    new = [
+        {"id": "b", "name_vi": "B2"},
+        {"id": "a", "name_vi": "A", "_row": 9},
+        {"id": "c", "name_vi": "C"},
+    ]
     merged, report = merge_products(existing, new)
     assert [r["id"] for r in merged] == ["a", "b", "c"]
     assert merged[1]["name_vi"] == "B2"
@@ -388,15 +449,22 @@ def test_every_message_has_both_languages_and_the_same_placeholders():
         assert vi and en and fields_vi == fields_en, code
 
 
-@pytest.mark.parametrize(("label", "code"), [
-    ("Thực phẩm", "thuc_pham"), ("THỰC PHẨM", "thuc_pham"), ("thuc pham", "thuc_pham"),
-    ("Đồ uống", "do_uong"), ("Thảo dược", "thao_duoc"), ("Vải & may mặc", "vai_may_mac"),
-    ("Lưu niệm – nội thất – trang trí", "luu_niem_noi_that"),
-    ("lưu niệm-nội thất-trang trí", "luu_niem_noi_that"),
-    ("Dịch vụ du lịch cộng đồng & điểm du lịch", "du_lich_cong_dong"),
-    ("dịch vụ du lịch cộng đồng-điểm du lịch", "du_lich_cong_dong"),
-    ("du_lich_cong_dong", "du_lich_cong_dong"),
-])
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("Thực phẩm", "thuc_pham"),
+        ("THỰC PHẨM", "thuc_pham"),
+        ("thuc pham", "thuc_pham"),
+        ("Đồ uống", "do_uong"),
+        ("Thảo dược", "thao_duoc"),
+        ("Vải & may mặc", "vai_may_mac"),
+        ("Lưu niệm – nội thất – trang trí", "luu_niem_noi_that"),
+        ("lưu niệm-nội thất-trang trí", "luu_niem_noi_that"),
+        ("Dịch vụ du lịch cộng đồng & điểm du lịch", "du_lich_cong_dong"),
+        ("dịch vụ du lịch cộng đồng-điểm du lịch", "du_lich_cong_dong"),
+        ("du_lich_cong_dong", "du_lich_cong_dong"),
+    ],
+)
 def test_category_accepts_codes_and_group_names(label: str, code: str):
     assert parse_category(label) == code
 
@@ -407,8 +475,7 @@ def test_required_fields_match_the_contract():
 
 @given(st.text(max_size=30))
 def test_parsers_raise_only_field_errors(text: str):
-    for parse in (parse_stars, parse_year, parse_category, parse_brand_types,
-                  catalog.parse_number):
+    for parse in (parse_stars, parse_year, parse_category, parse_brand_types, catalog.parse_number):
         try:
             parse(text)
         except FieldError as exc:
@@ -426,15 +493,21 @@ def test_stars_round_trip(stars: int, as_float: bool):
             parse_stars(text)
 
 
-@given(st.lists(st.sampled_from(BRAND_TYPES), min_size=1, unique=True),
-       st.sampled_from([";", "; ", " ; "]), st.booleans())
+@given(
+    st.lists(st.sampled_from(BRAND_TYPES), min_size=1, unique=True),
+    st.sampled_from([";", "; ", " ; "]),
+    st.booleans(),
+)
 def test_brand_types_round_trip(types: list[str], separator: str, upper: bool):
     text = separator.join(t.upper() if upper else t for t in types)
     assert parse_brand_types(text) == types
 
 
-@given(st.sampled_from(CATEGORIES), st.sampled_from(["code", "vi", "en"]),
-       st.sampled_from([str.lower, str.upper, str.title]))
+@given(
+    st.sampled_from(CATEGORIES),
+    st.sampled_from(["code", "vi", "en"]),
+    st.sampled_from([str.lower, str.upper, str.title]),
+)
 def test_category_round_trip(code: str, form: str, case):
     label = {"code": code, "vi": CATEGORY_LABELS[code][0], "en": CATEGORY_LABELS[code][1]}[form]
     assert parse_category(case(label)) == code
@@ -446,8 +519,13 @@ CELL_TEXT = st.text(
 )
 
 
-@given(st.lists(st.fixed_dictionaries({"id": CELL_TEXT, "name_vi": CELL_TEXT, "phone": CELL_TEXT}),
-                min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.fixed_dictionaries({"id": CELL_TEXT, "name_vi": CELL_TEXT, "phone": CELL_TEXT}),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_csv_round_trip(tmp_path_factory: pytest.TempPathFactory, rows: list[dict[str, str]]):
     """Whatever a spreadsheet writes into cells comes back as the same (NFC, trimmed) text."""
     path = write_csv(tmp_path_factory.mktemp("rt") / "p.csv", rows, encoding="utf-8-sig")

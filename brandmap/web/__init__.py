@@ -7,7 +7,7 @@ import logging
 import threading
 from typing import Any
 
-from flask import Flask, current_app, jsonify
+from flask import Flask, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from brandmap import __version__, settings
@@ -108,9 +108,18 @@ def _register_pages(app: Flask) -> None:
 
 
 def _register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def refuse_large_bodies():
+        length = request.content_length
+        if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
+            abort(413)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         response = jsonify(error=exc.name.lower().replace(" ", "_"), detail=exc.description)
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value  # e.g. Allow on a 405
         return response, exc.code
 
     @app.errorhandler(Exception)

@@ -32,7 +32,7 @@ def _params() -> dict[str, list[str]]:
 
 
 def _send(result: api.ApiResponse) -> Response:
-    response = Response(result.body, status=result.status, mimetype=result.media_type)
+    response = Response(result.body, status=result.status, content_type=result.media_type)
     response.headers.update(result.headers)
     return response
 
