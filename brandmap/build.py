@@ -154,14 +154,32 @@ def stable_point_inside(polygon: shapely.Geometry, key: str) -> shapely.Point:
     seed = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
     rng = np.random.default_rng(seed)
     min_x, min_y, max_x, max_y = polygon.bounds
-    inner = polygon.buffer(-0.002) if polygon.area > 1e-4 else polygon
-    inner = inner if not inner.is_empty else polygon
-    shapely.prepare(inner)
+    inner = _inner_area(polygon)
     for _ in range(200):
         candidate = shapely.Point(rng.uniform(min_x, max_x), rng.uniform(min_y, max_y))
         if inner.contains(candidate):
             return candidate
     return polygon.representative_point()
+
+
+_INNER_AREAS: dict[int, tuple[shapely.Geometry, shapely.Geometry]] = {}
+
+
+def _inner_area(polygon: shapely.Geometry) -> shapely.Geometry:
+    """The polygon less a ~200 m margin, so markers do not sit on a boundary line.
+
+    Remembered per polygon object: a catalog places many products in the same commune.
+    """
+    cached = _INNER_AREAS.get(id(polygon))
+    if cached is not None and cached[0] is polygon:
+        return cached[1]
+    inner = polygon.buffer(-0.002) if polygon.area > 1e-4 else polygon
+    inner = inner if not inner.is_empty else polygon
+    shapely.prepare(inner)
+    if len(_INNER_AREAS) > 4096:
+        _INNER_AREAS.clear()
+    _INNER_AREAS[id(polygon)] = (polygon, inner)
+    return inner
 
 
 def _data_vintage(products: gpd.GeoDataFrame) -> str:
