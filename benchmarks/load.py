@@ -110,8 +110,14 @@ def _get_status(url: str, timeout: float = 5) -> int:
 
 
 @contextlib.contextmanager
-def serving(store: str, workers: int, log: Path) -> Iterator[tuple[subprocess.Popen, str]]:
-    """``brandmap serve`` on a free 127.0.0.1 port until the block ends (SIGTERM, then kill)."""
+def serving(
+    store: str, workers: int, log: Path, healthy: bool = True
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``brandmap serve`` on a free 127.0.0.1 port until the block ends (SIGTERM, then kill).
+
+    Ready when ``/healthz`` answers 200, or answers at all when ``healthy`` is False (a
+    service started on a broken store on purpose).
+    """
     port = free_port()
     with open(log, "wb") as out:
         process = subprocess.Popen(
@@ -137,7 +143,8 @@ def serving(store: str, workers: int, log: Path) -> Iterator[tuple[subprocess.Po
             if process.poll() is not None:
                 raise RuntimeError(f"brandmap serve exited:\n{log.read_text()[-2000:]}")
             try:
-                if _get_status(base + "/healthz", timeout=2) == 200:
+                status = _get_status(base + "/healthz", timeout=2)
+                if status == 200 or not healthy:
                     break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass

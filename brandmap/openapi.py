@@ -20,7 +20,7 @@ from jinja2 import Environment, select_autoescape
 from brandmap.crs import SUPPORTED_CRS
 from brandmap.export import EXPORT_FORMATS, EXPORT_LAYERS, MEDIA_TYPES
 from brandmap.ogc import COLLECTIONS, DEFAULT_LIMIT
-from brandmap.query import MAX_LIMIT, MAX_TEXT
+from brandmap.query import FILTER_PARAMS, MAX_LIMIT, MAX_TEXT
 from brandmap.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
 from brandmap.serialize import GEOJSON_MEDIA_TYPE
 
@@ -246,18 +246,9 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     ),
 }
 
-_PRODUCT_FILTERS = (
-    "commune",
-    "region",
-    "category",
-    "brand_type",
-    "value_chain",
-    "min_stars",
-    "q",
-    "api_bbox",
-    "near",
-    "radius_km",
-)
+# The product filters of brandmap.query, by their key in PARAMETERS (bbox is "api_bbox":
+# its text differs from the OGC bbox).
+_PRODUCT_FILTERS = tuple("api_bbox" if name == "bbox" else name for name in FILTER_PARAMS)
 _OGC_FILTERS = (
     "commune",
     "region",

@@ -17,7 +17,6 @@ Every corpus file is generated here; nothing is stored in the repository.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -34,12 +33,12 @@ import urllib.error
 import urllib.request
 import zipfile
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.load import serving, worker_pids
 from brandmap.cli import main
 
 BIN = Path(sys.executable).parent
@@ -533,55 +532,7 @@ def _get(url: str, timeout: float = 10) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-@contextlib.contextmanager
-def serving(store: str, log: Path, workers: int = 2) -> Iterator[tuple[subprocess.Popen, str]]:
-    """``brandmap serve`` (gunicorn) on a free local port, stopped afterwards."""
-    port = _free_port()
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [
-                BRANDMAP,
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--store",
-                store,
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()[-2000:]
-            try:
-                _get(base + "/healthz", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                assert time.monotonic() < deadline, log.read_text()[-2000:]
-                time.sleep(0.2)
-        yield process, base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def worker_pids(master: int) -> set[int]:
-    """Process ids of the gunicorn workers (children of the master)."""
-    children = Path(f"/proc/{master}/task/{master}/children")
-    return {int(p) for p in children.read_text().split()} if children.exists() else set()
-
-
-def _all_workers(master: int, count: int) -> set[int]:
+def _all_workers(master: int, count: int) -> list[int]:
     deadline = time.monotonic() + 20
     while len(pids := worker_pids(master)) < count:
         assert time.monotonic() < deadline, pids
@@ -606,7 +557,7 @@ def test_serve_on_a_broken_store_stays_up_and_recovers(kind, built_store, tmp_pa
     elif corruption is not None:
         path.write_bytes(corruption)
     log = tmp_path / "serve.log"
-    with serving(str(path), log) as (process, base):
+    with serving(str(path), workers=2, log=log, healthy=False) as (process, base):
         status, body = _get(base + "/healthz")
         assert status == 503, body
         health = json.loads(body)
@@ -642,7 +593,7 @@ def test_healthz_of_a_broken_store_names_no_internal_path(built_store, tmp_path)
 
 def test_long_url_is_refused_by_the_server(built_store, tmp_path):
     """100 KB of query string through gunicorn: a 4xx from its line limit, never a 5xx."""
-    with serving(built_store, tmp_path / "serve.log") as (_, base):
+    with serving(built_store, workers=2, log=tmp_path / "serve.log", healthy=False) as (_, base):
         status, _ = _get(base + "/api/products?q=" + "a" * 100_000)
         assert 400 <= status < 500
         assert _get(base + "/healthz")[0] == 200

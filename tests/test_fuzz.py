@@ -29,34 +29,14 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
 from brandmap.errors import QueryError
+from brandmap.query import FILTER_PARAMS
 
 ROUTES_WITH_FILTERS = ("/api/products", "/api/stats", "/api/export")
 OGC_ITEMS = "/ogc/collections/{}/items"
 FILTER_NAMES = (
-    "commune",
-    "region",
-    "category",
-    "brand_type",
-    "value_chain",
-    "min_stars",
-    "q",
-    "bbox",
-    "near",
-    "radius_km",
-    "limit",
-    "offset",
-    "by",
-    "layer",
-    "format",
-    "crs",
-    "detail",
-    "f",
-    "datetime",
-    "bbox-crs",
-    "kind",
-    "geometry_quality",
-    "lang",
-    "address",
+    *FILTER_PARAMS,
+    *("limit", "offset", "by", "layer", "format", "crs", "detail", "f", "datetime"),
+    *("bbox-crs", "kind", "geometry_quality", "lang", "address"),
 )
 # Text that must never reach a client: tracebacks, machine paths, library internals.
 LEAKS = re.compile(r"Traceback|File \"|/work/|/home/|/usr/|site-packages|\.py\b|psycopg|sqlite")

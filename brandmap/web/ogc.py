@@ -13,25 +13,12 @@ from collections.abc import Callable
 from flask import Blueprint, Response, request
 
 from brandmap import ogc, openapi
-from brandmap.api import ApiResponse, error_response
-from brandmap.dataset import Dataset
-from brandmap.errors import QueryError
-from brandmap.web import served
+from brandmap.api import ApiResponse
+from brandmap.web.adapter import answer, current_dataset, send
 
 __all__ = ["bp"]
 
 bp = Blueprint("ogc", __name__)
-
-
-class _Unavailable(Exception):
-    """No snapshot can be served (missing or unreadable store)."""
-
-
-def _dataset() -> Dataset:
-    dataset = served().current()
-    if dataset is None:
-        raise _Unavailable(served().problem)
-    return dataset
 
 
 def _ogc_request() -> ogc.OgcRequest:
@@ -42,22 +29,9 @@ def _ogc_request() -> ogc.OgcRequest:
     )
 
 
-def _send(result: ApiResponse) -> Response:
-    response = Response(
-        result.body, status=result.status, mimetype=None, content_type=result.media_type
-    )
-    response.headers.update(result.headers)
-    response.vary.add("Accept")
-    return response
-
-
 def _answer(handler: Callable[[ogc.OgcRequest], ApiResponse]) -> Response:
-    try:
-        return _send(handler(_ogc_request()))
-    except QueryError as exc:
-        return _send(error_response(400, "bad_request", str(exc), exc.param))
-    except _Unavailable:
-        return _send(error_response(503, "unavailable", "the data store is not available"))
+    """OGC answers depend on the Accept header (JSON or HTML): caches must vary on it."""
+    return answer(lambda: handler(_ogc_request()), vary="Accept")
 
 
 def landing() -> Response:
@@ -69,19 +43,19 @@ def conformance() -> Response:
 
 
 def collections() -> Response:
-    return _answer(lambda r: ogc.collections(_dataset(), r))
+    return _answer(lambda r: ogc.collections(current_dataset(), r))
 
 
 def collection(collectionId: str) -> Response:
-    return _answer(lambda r: ogc.collection(_dataset(), collectionId, r))
+    return _answer(lambda r: ogc.collection(current_dataset(), collectionId, r))
 
 
 def items(collectionId: str) -> Response:
-    return _answer(lambda r: ogc.items(_dataset(), collectionId, r))
+    return _answer(lambda r: ogc.items(current_dataset(), collectionId, r))
 
 
 def item(collectionId: str, featureId: str) -> Response:
-    return _answer(lambda r: ogc.item(_dataset(), collectionId, featureId, r))
+    return _answer(lambda r: ogc.item(current_dataset(), collectionId, featureId, r))
 
 
 def schema(collectionId: str) -> Response:
@@ -91,12 +65,12 @@ def schema(collectionId: str) -> Response:
 def openapi_json() -> Response:
     document = openapi.openapi_document(request.url_root)
     body = json.dumps(document, ensure_ascii=False).encode()
-    return _send(ApiResponse(200, body, ogc.OPENAPI_MEDIA_TYPE))
+    return send(ApiResponse(200, body, ogc.OPENAPI_MEDIA_TYPE))
 
 
 def docs() -> Response:
     page = openapi.docs_html(request.url_root)
-    return _send(ApiResponse(200, page.encode(), "text/html; charset=utf-8"))
+    return send(ApiResponse(200, page.encode(), "text/html; charset=utf-8"))
 
 
 _VIEWS: dict[str, Callable[..., Response]] = {
