@@ -249,19 +249,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
 # The product filters of brandmap.query, by their key in PARAMETERS (bbox is "api_bbox":
 # its text differs from the OGC bbox).
 _PRODUCT_FILTERS = tuple("api_bbox" if name == "bbox" else name for name in FILTER_PARAMS)
-_OGC_FILTERS = (
-    "commune",
-    "region",
-    "category",
-    "brand_type",
-    "value_chain",
-    "min_stars",
-    "q",
-    "near",
-    "radius_km",
-    "kind",
-    "geometry_quality",
-)
+# OGC items take the product filters (bbox is OGC's own) and the communes' properties.
+_OGC_FILTERS = (*(n for n in FILTER_PARAMS if n != "bbox"), "kind", "geometry_quality")
 
 _RESPONSES: dict[str, tuple[str, dict[str, str]]] = {
     "json": ("JSON document", {"application/json": "Object"}),
