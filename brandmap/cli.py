@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from brandmap import settings
+from brandmap.audit import audited
 from brandmap.errors import BrandmapError
 
 __all__ = ["main"]
@@ -43,6 +44,7 @@ def main() -> None:
 
 @main.command()
 @_store_option
+@audited("build")
 def build(store: str | None) -> None:
     """Validate data/ and write the store atomically (old store intact on failure)."""
     from brandmap.build import build_store
@@ -126,6 +128,7 @@ def import_group() -> None:
 @click.option("--layer", default=None, help="Layer name in a multi-layer file.")
 @click.option("--code-field", default=None, help="Field holding the 5-digit 2025 commune code.")
 @_store_option
+@audited("import boundaries")
 def import_boundaries(
     file: Path, layer: str | None, code_field: str | None, store: str | None
 ) -> None:
@@ -148,6 +151,7 @@ def fetch_group() -> None:
     "--url", default=None, help="Base URL replacing the pinned repository commit (file:// allowed)."
 )
 @_store_option
+@audited("fetch boundaries")
 def fetch_boundaries_command(url: str | None, store: str | None) -> None:
     """Download the 2025 commune polygons (checksum-verified) and rebuild the store."""
     from brandmap.boundaries import fetch_boundaries
@@ -234,6 +238,7 @@ def _filter_params(filters: tuple[str, ...]) -> dict[str, list[str]]:
 @import_group.command(name="products")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_store_option
+@audited("import products")
 def import_products_command(file: Path, store: str | None) -> None:
     """Validate a product file, then merge it into the store by id (all-or-nothing)."""
     from brandmap.build import import_products

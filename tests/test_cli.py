@@ -169,3 +169,29 @@ def test_missing_store_is_one_clear_line(tmp_path):
     assert result.output.strip().splitlines() == [
         "error: no store at none.gpkg: run `brandmap build` first"
     ]
+
+
+def test_data_changes_are_audited(store, tmp_path, monkeypatch):
+    from brandmap.audit import audit_log_path
+
+    monkeypatch.setenv("BRANDMAP_VAR_DIR", str(tmp_path / "var"))
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + GOOD_ROW, encoding="utf-8")
+    run("import", "products", str(good), "--store", store)
+    CliRunner().invoke(
+        main,
+        [
+            "import",
+            "products",
+            str(tmp_path / "good.csv"),
+            "--store",
+            str(tmp_path / "missing.gpkg"),
+        ],
+    )
+    entries = [json.loads(line) for line in audit_log_path().read_text().splitlines()]
+    assert [(e["action"], e["outcome"]) for e in entries] == [
+        ("import products", "done"),
+        ("import products", "failed"),
+    ]
+    assert entries[0]["who"] and entries[0]["file"].endswith("good.csv")
+    assert entries[1]["error"] == "StoreError"
