@@ -24,6 +24,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from builders import xlsx_bytes
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -347,17 +348,6 @@ def test_resolve_any_text(text):
     json.dumps(result)
 
 
-def _xlsx_bytes(rows: list[list[str]]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 VALID_CSV = (
     "id,name_vi,category,brand_types,commune_code,source_url\r\n"
     "banh-thu,Bánh thử,thuc_pham,ocop,29659,https://example.org/p\r\n"
@@ -400,7 +390,7 @@ def test_read_products_any_bytes(tmp_path, suffix, base, data, edits):
         assert problem.format("en") and problem.format("vi")
 
 
-_XLSX_SEED = _xlsx_bytes([row.split(",") for row in VALID_CSV.strip().split("\r\n")])
+_XLSX_SEED = xlsx_bytes([row.split(",") for row in VALID_CSV.strip().split("\r\n")])
 _GEOJSON_SEED = json.dumps(
     {
         "type": "FeatureCollection",

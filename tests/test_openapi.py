@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-import geopandas as gpd
 import pytest
-import shapely
+from builders import tiny_snapshot
 from openapi_spec_validator import validate
 
 from brandmap import ogc, openapi
-from brandmap.store import GeoPackageStore, Snapshot
+from brandmap.store import GeoPackageStore
 from brandmap.web import create_app
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -18,42 +17,7 @@ IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    square = shapely.box(106.0, 10.0, 106.1, 10.1)
-    snapshot = Snapshot(
-        gpd.GeoDataFrame(
-            {
-                "code": ["29659"],
-                "name": ["Xã Trung Thành"],
-                "kind": ["xã"],
-                "area_km2": [120.5],
-                "geometry_quality": ["approximate"],
-            },
-            geometry=[shapely.MultiPolygon([square])],
-            crs=4326,
-        ),
-        gpd.GeoDataFrame(
-            {
-                "id": ["pomelo"],
-                "name_vi": ["Bưởi"],
-                "value_chain": ["pomelo"],
-                "commune_codes": [["29659"]],
-            },
-            geometry=[shapely.MultiPolygon([square])],
-            crs=4326,
-        ),
-        gpd.GeoDataFrame(
-            {
-                "id": ["keo-dua"],
-                "name_vi": ["Kẹo dừa"],
-                "category": ["thuc_pham"],
-                "brand_types": [["ocop"]],
-                "ocop_stars": [4],
-                "commune_code": ["29659"],
-            },
-            geometry=[shapely.Point(106.05, 10.05)],
-            crs=4326,
-        ),
-    )
+    snapshot = tiny_snapshot()
     store = GeoPackageStore(tmp_path_factory.mktemp("openapi") / "s.gpkg")
     store.write(snapshot)
     return create_app(store.location)

@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pytest
-import shapely
+from builders import tiny_snapshot
 
 from brandmap.errors import StoreError
-from brandmap.store import GeoPackageStore, Snapshot, open_store
-
-
-def _snapshot(name: str = "Kẹo dừa Bến Tre") -> Snapshot:
-    square = shapely.box(106.0, 10.0, 106.1, 10.1)
-    communes = gpd.GeoDataFrame(
-        {
-            "code": ["29659"],
-            "name": ["Xã Trung Thành"],
-            "kind": ["xã"],
-            "area_km2": [120.5],
-            "geometry_quality": ["approximate"],
-        },
-        geometry=[shapely.MultiPolygon([square])],
-        crs=4326,
-    )
-    regions = gpd.GeoDataFrame(
-        {
-            "id": ["coconut-ben-tre"],
-            "name_vi": ["Dừa Bến Tre"],
-            "commune_codes": [["29659", "28756"]],
-        },
-        geometry=[square],
-        crs=4326,
-    )
-    products = gpd.GeoDataFrame(
-        {"id": ["keo-dua"], "name_vi": [name], "brand_types": [["ocop", "gi"]], "ocop_stars": [4]},
-        geometry=[shapely.Point(106.05, 10.05)],
-        crs=4326,
-    )
-    return Snapshot(communes, regions, products, meta={"geometry_quality": "approximate"})
+from brandmap.store import GeoPackageStore, open_store
 
 
 def test_round_trip_keeps_text_lists_and_meta(tmp_path):
     store = GeoPackageStore(tmp_path / "s.gpkg")
-    store.write(_snapshot())
+    store.write(tiny_snapshot())
     back = store.read()
     assert back.products.loc[0, "name_vi"] == "Kẹo dừa Bến Tre"
     assert back.products.loc[0, "brand_types"] == ["ocop", "gi"]
@@ -53,7 +22,7 @@ def test_round_trip_keeps_text_lists_and_meta(tmp_path):
 
 def test_failed_write_leaves_previous_store_readable(tmp_path, monkeypatch):
     store = GeoPackageStore(tmp_path / "s.gpkg")
-    store.write(_snapshot("first"))
+    store.write(tiny_snapshot("first"))
     before = store.path.read_bytes()
 
     def explode(*args, **kwargs):
@@ -61,7 +30,7 @@ def test_failed_write_leaves_previous_store_readable(tmp_path, monkeypatch):
 
     monkeypatch.setattr("brandmap.store._write_meta", explode)
     with pytest.raises(RuntimeError):
-        store.write(_snapshot("second"))
+        store.write(tiny_snapshot("second"))
     assert store.path.read_bytes() == before
     assert store.read().products.loc[0, "name_vi"] == "first"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".s.lock", "s.gpkg"]
@@ -69,8 +38,8 @@ def test_failed_write_leaves_previous_store_readable(tmp_path, monkeypatch):
 
 def test_replacing_keeps_a_backup(tmp_path):
     store = GeoPackageStore(tmp_path / "s.gpkg")
-    store.write(_snapshot("first"))
-    store.write(_snapshot("second"))
+    store.write(tiny_snapshot("first"))
+    store.write(tiny_snapshot("second"))
     assert GeoPackageStore(store.backup_path).read().products.loc[0, "name_vi"] == "first"
 
 

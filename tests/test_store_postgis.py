@@ -15,7 +15,7 @@ import pandas as pd
 import psycopg
 import pytest
 import shapely
-from test_store import _snapshot
+from builders import tiny_snapshot
 
 from brandmap.errors import StoreError
 from brandmap.store import LAYERS, GeoPackageStore, Snapshot, open_store
@@ -47,14 +47,14 @@ def _products(count: int, tag: str) -> gpd.GeoDataFrame:
 
 
 def _sized_snapshot(count: int, tag: str) -> Snapshot:
-    base = _snapshot()
+    base = tiny_snapshot()
     meta = {"product_count": str(count), "tag": tag}
     return Snapshot(base.communes, base.regions, _products(count, tag), meta=meta)
 
 
 def test_round_trip_keeps_text_lists_and_meta(postgis_store):
     assert not postgis_store.exists()
-    postgis_store.write(_snapshot())
+    postgis_store.write(tiny_snapshot())
     assert postgis_store.exists()
     back = postgis_store.read()
     assert back.products.loc[0, "name_vi"] == "Kẹo dừa Bến Tre"
@@ -62,12 +62,12 @@ def test_round_trip_keeps_text_lists_and_meta(postgis_store):
     assert back.regions.loc[0, "commune_codes"] == ["29659", "28756"]
     assert back.meta == {"geometry_quality": "approximate"}
     assert all(back.layer(name).crs.to_epsg() == 4326 for name in LAYERS)
-    assert back.communes.geometry.iloc[0].equals(_snapshot().communes.geometry.iloc[0])
+    assert back.communes.geometry.iloc[0].equals(tiny_snapshot().communes.geometry.iloc[0])
 
 
 def _mixed_snapshot() -> Snapshot:
     """Missing values of every kind a layer holds: text, numbers, lists, booleans."""
-    base = _snapshot()
+    base = tiny_snapshot()
     products = gpd.GeoDataFrame(
         {
             "id": ["keo-dua", "buoi-nam-roi", "tra-sua"],
@@ -108,7 +108,7 @@ def test_empty_database_has_no_store(postgis_store):
 
 
 def test_failed_write_leaves_previous_snapshot_readable(postgis_store, postgis_url, monkeypatch):
-    postgis_store.write(_snapshot("first"))
+    postgis_store.write(tiny_snapshot("first"))
     before = _schemas(postgis_url, postgis_store.namespace)
     real_load = __import__("brandmap.store_postgis", fromlist=["_load_layer"])._load_layer
     seen_during_write: list[str] = []
@@ -122,7 +122,7 @@ def test_failed_write_leaves_previous_snapshot_readable(postgis_store, postgis_u
 
     monkeypatch.setattr("brandmap.store_postgis._load_layer", load_one_then_fail)
     with pytest.raises(RuntimeError):
-        postgis_store.write(_snapshot("second"))
+        postgis_store.write(tiny_snapshot("second"))
     assert seen_during_write == ["first"]
     assert postgis_store.read().products.loc[0, "name_vi"] == "first"
     assert _schemas(postgis_url, postgis_store.namespace) == before
@@ -130,7 +130,7 @@ def test_failed_write_leaves_previous_snapshot_readable(postgis_store, postgis_u
 
 def test_replacing_keeps_one_backup_and_drops_older_generations(postgis_store, postgis_url):
     for name in ("first", "second", "third"):
-        postgis_store.write(_snapshot(name))
+        postgis_store.write(tiny_snapshot(name))
     assert postgis_store.read().products.loc[0, "name_vi"] == "third"
     assert postgis_store.read_previous().products.loc[0, "name_vi"] == "second"
     ns = postgis_store.namespace
@@ -138,8 +138,8 @@ def test_replacing_keeps_one_backup_and_drops_older_generations(postgis_store, p
 
 
 def test_views_show_the_current_snapshot_to_gis_clients(postgis_store, postgis_url):
-    postgis_store.write(_snapshot("first"))
-    postgis_store.write(_snapshot("second"))
+    postgis_store.write(tiny_snapshot("first"))
+    postgis_store.write(tiny_snapshot("second"))
     with psycopg.connect(postgis_url) as conn:
         query = psycopg.sql.SQL("SELECT name_vi, ST_SRID(geometry) FROM {}").format(
             psycopg.sql.Identifier(postgis_store.namespace, "products")
@@ -148,7 +148,7 @@ def test_views_show_the_current_snapshot_to_gis_clients(postgis_store, postgis_u
 
 
 def test_layers_have_spatial_and_id_indexes(postgis_store, postgis_url):
-    postgis_store.write(_snapshot())
+    postgis_store.write(tiny_snapshot())
     with psycopg.connect(postgis_url) as conn:
         (schema,) = conn.execute(
             psycopg.sql.SQL("SELECT current FROM {}").format(
@@ -199,7 +199,7 @@ def test_readers_never_see_half_a_load(postgis_store, postgis_url):
 
 def test_unreachable_server_raises_store_error_without_the_password():
     store = PostGISStore("postgresql://brandmap:s3cret-pw@127.0.0.1:1/brandmap", connect_timeout=2)
-    for call in (store.read, store.exists, lambda: store.write(_snapshot())):
+    for call in (store.read, store.exists, lambda: store.write(tiny_snapshot())):
         with pytest.raises(StoreError, match="cannot connect") as caught:
             call()
         text = "".join(traceback.format_exception(caught.value))
@@ -228,12 +228,12 @@ def test_open_store_picks_postgis_for_postgresql_urls():
 
 def test_views_follow_new_columns_and_keep_views_built_on_them(postgis_store, postgis_url):
     ns = psycopg.sql.Identifier(postgis_store.namespace)
-    postgis_store.write(_snapshot("first"))
+    postgis_store.write(tiny_snapshot("first"))
     with psycopg.connect(postgis_url, autocommit=True) as conn:
         conn.execute(
             psycopg.sql.SQL("CREATE VIEW {}.four_star AS SELECT id FROM {}.products").format(ns, ns)
         )
-    postgis_store.write(_snapshot("second"))  # same columns: the GIS user's view survives
+    postgis_store.write(tiny_snapshot("second"))  # same columns: the GIS user's view survives
     with psycopg.connect(postgis_url) as conn:
         query = psycopg.sql.SQL("SELECT id FROM {}.four_star").format(ns)
         assert conn.execute(query).fetchall() == [("keo-dua",)]
@@ -247,12 +247,12 @@ def test_views_follow_new_columns_and_keep_views_built_on_them(postgis_store, po
 
 def test_version_changes_on_every_write(postgis_store, postgis_url):
     assert postgis_store.version() is None
-    postgis_store.write(_snapshot("first"))
+    postgis_store.write(tiny_snapshot("first"))
     first = postgis_store.version()
     assert first is not None and first == postgis_store.version()
     other = PostGISStore(postgis_url, namespace=postgis_store.namespace, version_ttl=0)
     assert other.version() == first
-    postgis_store.write(_snapshot("second"))
+    postgis_store.write(tiny_snapshot("second"))
     assert postgis_store.version() not in (None, first)
     assert other.version() == postgis_store.version()
 
