@@ -350,6 +350,8 @@ _PANEL = Environment(autoescape=True).from_string(
   <button type="button" id="bm-toggle" class="bm-toggle" aria-controls="bm-panel"
           aria-expanded="false">&#9776; {{ t.panel_toggle }}</button>
   <h1 class="bm-title">{{ t.short_title }}</h1>
+  <span id="bm-geometry-badge" class="bm-badge" role="note" title="{{ t.geometry_approximate }}"
+        hidden>{{ t.geometry_badge }}</span>
   <a id="bm-lang" class="bm-lang" href="?lang={{ other_lang }}" hreflang="{{ other_lang }}"
      lang="{{ other_lang }}">{{ t.lang_switch }}</a>
 </header>

@@ -157,6 +157,7 @@ def test_page_in_english_on_a_phone(server, browser):
     assert page.get_attribute("html", "lang") == "en"
     assert page.inner_text("#bm-toggle").strip().endswith("Find & filter")
     assert not page.is_visible("#bm-search")  # the panel starts folded on a phone
+    assert page.inner_text("#bm-geometry-badge") == "Approximate boundaries"  # still said
     page.screenshot(path=str(ARTIFACTS / "map-375px.png"))
     page.click("#bm-toggle")
     page.wait_for_timeout(400)

@@ -984,7 +984,9 @@
 
   BrandMap.prototype.showGeometryNote = function (quality) {
     // Unknown quality is shown as approximate: never claim more precision than we know.
+    // The note explains in the panel; the badge keeps it visible while the panel is closed.
     document.getElementById('bm-geometry-note').hidden = quality === 'official';
+    document.getElementById('bm-geometry-badge').hidden = quality === 'official';
   };
 
   BrandMap.prototype.showAbout = function () {
