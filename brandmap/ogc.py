@@ -22,6 +22,7 @@ Choices where the standard leaves room or users may be surprised:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -536,20 +537,21 @@ def _matching(dataset: Dataset, spec: CollectionSpec, params: Params) -> np.ndar
     """Row positions (in layer order) that pass the property, bbox and datetime filters."""
     frame = _frame(dataset, spec.id)
     own = {k: v for k, v in params.items() if k in spec.filters}
+    bbox_text = _single(params, "bbox")
+    bbox_crs = _parse_crs(_single(params, "bbox-crs"), "bbox-crs")
+    box = parse_bbox(bbox_text, bbox_crs) if bbox_text is not None else None
+    indexed = box is not None and not bbox_crs.projected and box[0] <= box[2]
     if spec.id == "products":
         product_filter = parse_filter(own, dataset.commune_codes, dataset.region_ids)
+        if indexed:  # a lon/lat box goes through the product index
+            product_filter = dataclasses.replace(product_filter, bbox=box)
         positions = dataset.index.match(product_filter)
     else:
         positions = _property_match(frame, own)
-    bbox_text = _single(params, "bbox")
-    if bbox_text is not None:
-        bbox_crs = _parse_crs(_single(params, "bbox-crs"), "bbox-crs")
-        box = parse_bbox(bbox_text, bbox_crs)
+    if box is not None and not (indexed and spec.id == "products"):
         inside = np.zeros(len(frame), dtype=bool)
         inside[_bbox_match(frame, box, bbox_crs)] = True
         positions = positions[inside[positions]]
-    elif "bbox-crs" in params:
-        _parse_crs(_single(params, "bbox-crs"), "bbox-crs")
     datetime_text = _single(params, "datetime")
     if datetime_text is not None:
         positions = positions[

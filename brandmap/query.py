@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from brandmap.errors import QueryError
 from brandmap.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
@@ -229,9 +228,10 @@ def _parse_radius(text: str | None, near: tuple[float, float] | None) -> float |
 class ProductIndex:
     """Column arrays of a product layer with a spatial index, for fast filtering.
 
-    Selective filters (bbox, near, commune) first pick candidate rows from an index, so
-    their cost grows with the answer, not with the catalog; the other filters are then
-    vectorised over the candidates only.
+    Selective filters (bbox, near, commune) first pick candidate rows from an index: the
+    products sorted by longitude, so a box is a binary search for its slab of longitudes,
+    then a test of latitudes in that slab only. Their cost follows the size of the answer
+    more than the catalog. The other filters then narrow the candidates, text last.
 
     ``region_communes`` maps a region id to its commune codes: a region filter matches the
     products linked to the region and the products placed in its communes.
@@ -250,8 +250,10 @@ class ProductIndex:
         self._text = np.array(_search_texts(p), dtype=object)
         self._lon = p.geometry.x.to_numpy() if len(p) else np.array([])
         self._lat = p.geometry.y.to_numpy() if len(p) else np.array([])
-        self._tree = shapely.STRtree(p.geometry.to_numpy())
+        self._by_lon = np.argsort(self._lon, kind="stable")
+        self._sorted_lon = self._lon[self._by_lon]
         self._by_commune = pd.Series(np.arange(len(p))).groupby(self._commune).indices
+        self._by_region = pd.Series(np.arange(len(p))).groupby(self._region).indices
 
     def match_region(self, region_id: str) -> np.ndarray:
         return self.match(ProductFilter(region=region_id))
@@ -259,52 +261,82 @@ class ProductIndex:
     def match(self, f: ProductFilter) -> np.ndarray:
         """Row positions of the products that pass every filter, in catalog order."""
         rows = self._candidates(f)
-        keep = np.ones(len(rows), dtype=bool)
+        for test in self._tests(f):
+            if len(rows) == 0:
+                break
+            rows = rows[test(rows)]
+        return rows
+
+    def _tests(self, f: ProductFilter):
+        """Row tests for the filters that were given, cheapest first, text search last."""
         if f.region:
             communes = list(self.region_communes.get(f.region, ()))
-            keep &= (self._region[rows] == f.region) | np.isin(self._commune[rows], communes)
+            yield lambda r: (self._region[r] == f.region) | np.isin(self._commune[r], communes)
         if f.category:
-            keep &= self._category[rows] == f.category
+            yield lambda r: self._category[r] == f.category
         if f.value_chain:
-            keep &= self._value_chain[rows] == f.value_chain
+            yield lambda r: self._value_chain[r] == f.value_chain
         if f.brand_types:
-            keep &= (self._brand_bits[rows] & _brand_bits(f.brand_types)) != 0
+            yield lambda r: (self._brand_bits[r] & _brand_bits(f.brand_types)) != 0
         if f.min_stars:
-            keep &= self._stars[rows] >= f.min_stars
-        if f.q:
-            keep &= np.fromiter((f.q in text for text in self._text[rows]), bool, len(rows))
+            yield lambda r: self._stars[r] >= f.min_stars
         if f.bbox:
-            keep &= _in_bbox(self._lon[rows], self._lat[rows], f.bbox)
+            yield lambda r: _in_bbox(self._lon[r], self._lat[r], f.bbox)
         if f.near:
-            distance = haversine_km(self._lat[rows], self._lon[rows], *f.near)
-            keep &= distance <= (f.radius_km or DEFAULT_RADIUS_KM)
-        return rows[keep]
+            radius = f.radius_km or DEFAULT_RADIUS_KM
+            yield lambda r: haversine_km(self._lat[r], self._lon[r], *f.near) <= radius
+        if f.q:
+            yield lambda r: np.fromiter((f.q in t for t in self._text[r]), bool, len(r))
 
     def _candidates(self, f: ProductFilter) -> np.ndarray:
         """Sorted row positions that may match: from the indexes, or every row."""
-        rows = None
-        if f.bbox:
-            rows = self._tree.query(shapely.box(*f.bbox))
+        boxes = [f.bbox] if f.bbox else []
         if f.near:
-            around = self._tree.query(_near_box(f.near, f.radius_km or DEFAULT_RADIUS_KM))
-            rows = around if rows is None else np.intersect1d(rows, around)
+            boxes.append(_near_box(f.near, f.radius_km or DEFAULT_RADIUS_KM))
+        rows = None
+        for box in boxes:
+            in_box = self._in_box(box)
+            rows = _narrow(rows, in_box)
         if f.communes:
-            empty = np.array([], dtype=np.int64)
-            in_communes = np.concatenate([self._by_commune.get(c, empty) for c in f.communes])
-            rows = in_communes if rows is None else np.intersect1d(rows, in_communes)
-        return np.arange(len(self.products)) if rows is None else np.unique(rows)
+            rows = _narrow(rows, self._rows_of(self._by_commune, f.communes))
+        if f.region:
+            communes = self.region_communes.get(f.region, ())
+            in_region = np.union1d(
+                self._rows_of(self._by_commune, communes),
+                self._rows_of(self._by_region, [f.region]),
+            )
+            rows = _narrow(rows, in_region)
+        return np.arange(len(self.products)) if rows is None else rows
+
+    @staticmethod
+    def _rows_of(index: Mapping[str, np.ndarray], keys) -> np.ndarray:
+        parts = [index[k] for k in keys if k in index]
+        return np.unique(np.concatenate(parts)) if parts else np.array([], dtype=np.int64)
+
+    def _in_box(self, box: tuple[float, float, float, float]) -> np.ndarray:
+        """Sorted rows inside a lon/lat box, through the longitude-sorted index."""
+        min_lon, min_lat, max_lon, max_lat = box
+        start = np.searchsorted(self._sorted_lon, min_lon, side="left")
+        stop = np.searchsorted(self._sorted_lon, max_lon, side="right")
+        slab = self._by_lon[start:stop]
+        lat = self._lat[slab]
+        return np.sort(slab[(lat >= min_lat) & (lat <= max_lat)])
+
+
+def _narrow(rows: np.ndarray | None, allowed: np.ndarray) -> np.ndarray:
+    return allowed if rows is None else np.intersect1d(rows, allowed, assume_unique=True)
 
 
 def _brand_bits(brand_types) -> int:
     return sum(1 << BRAND_TYPES.index(b) for b in brand_types if b in BRAND_TYPES)
 
 
-def _near_box(near: tuple[float, float], radius_km: float) -> shapely.Polygon:
+def _near_box(near: tuple[float, float], radius_km: float) -> tuple[float, float, float, float]:
     """A lon/lat box that surely holds the circle of ``radius_km`` around ``near``."""
     lat, lon = near
     dlat = math.degrees(radius_km / EARTH_RADIUS_KM) * 1.01
     dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.9))), 1e-6)
-    return shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
 
 
 def _search_texts(products: pd.DataFrame) -> list[str]:
@@ -313,8 +345,8 @@ def _search_texts(products: pd.DataFrame) -> list[str]:
         for c in ("name_vi", "name_en", "producer", "commune_name", "address_published")
         if c in products
     ]
-    joined = products[columns].fillna("").astype(str).agg(" | ".join, axis=1)
-    return [fold(text) for text in joined]
+    values = [products[c].fillna("").astype(str).tolist() for c in columns]
+    return [fold(" | ".join(parts)) for parts in zip(*values, strict=True)]
 
 
 def _in_bbox(

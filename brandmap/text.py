@@ -94,6 +94,13 @@ def _letter_runs(text: str) -> list[str]:
     return runs
 
 
+# Every combining mark (the accents after NFD), as one character class: removing them is
+# one pass in C, which matters when a million product names are folded at start-up.
+_COMBINING = re.compile(
+    "[" + "".join(chr(cp) for cp in range(0x300, 0x10000) if unicodedata.combining(chr(cp))) + "]"
+)
+
+
 def fold(text: str) -> str:
     """Lower-case, strip every diacritic (đ → d) and collapse whitespace.
 
@@ -105,8 +112,9 @@ def fold(text: str) -> str:
     """
     lowered = unicodedata.normalize("NFD", text).lower()
     lowered = unicodedata.normalize("NFD", lowered)
-    stripped = "".join(ch for ch in lowered if not unicodedata.combining(ch))
-    stripped = stripped.translate(_D_LIKE)
+    stripped = _COMBINING.sub("", lowered)
+    if not stripped.isascii():
+        stripped = stripped.translate(_D_LIKE)
     return " ".join(stripped.split())
 
 
