@@ -57,7 +57,6 @@ __all__ = [
     "has_errors",
     "load_catalog",
     "location_quality",
-    "merge_products",
     "read_products",
     "region_ids",
     "typed_row",
@@ -784,33 +783,3 @@ def load_catalog(path: str | Path, communes: Any = None, regions: Any = None) ->
         more = f"\n… and {len(errors) - 50} more" if len(errors) > 50 else ""
         raise ValidationError(f"{Path(path).name}: {len(errors)} problem(s)\n{shown}{more}")
     return [typed_row(row) for row in rows]
-
-
-def merge_products(
-    existing: list[dict], new: list[dict]
-) -> tuple[list[dict], dict[str, list[str]]]:
-    """Existing rows updated by id with the new ones; new ids appended in their order.
-
-    The report lists ids ``added``, ``updated`` (some value changed) and ``unchanged``.
-
-    >>> merged, report = merge_products([{"id": "a", "x": 1}], [{"id": "a", "x": 2}, {"id": "b"}])
-    >>> [r["id"] for r in merged], report["updated"], report["added"]
-    (['a', 'b'], ['a'], ['b'])
-    """
-    merged = {row["id"]: row for row in existing}
-    report: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
-    for row in new:
-        old = merged.get(row["id"])
-        if old is None:
-            report["added"].append(row["id"])
-        elif _comparable(old) == _comparable(row):
-            report["unchanged"].append(row["id"])
-            continue
-        else:
-            report["updated"].append(row["id"])
-        merged[row["id"]] = row
-    return list(merged.values()), report
-
-
-def _comparable(row: dict) -> dict:
-    return {k: v for k, v in row.items() if k != ROW_KEY and v not in (None, "", [])}

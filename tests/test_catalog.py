@@ -19,7 +19,6 @@ from brandmap.catalog import (
     Problem,
     has_errors,
     load_catalog,
-    merge_products,
     read_products,
     validate_file,
     validate_products,
@@ -416,22 +415,6 @@ def test_unsupported_and_missing_files(tmp_path: Path):
 
 
 # --------------------------------------------------------------------------- merge
-
-
-def test_merge_products_reports_added_updated_unchanged():
-    existing = [{"id": "a", "name_vi": "A"}, {"id": "b", "name_vi": "B"}]
-    new = [
-        {"id": "b", "name_vi": "B2"},
-        {"id": "a", "name_vi": "A", "_row": 9},
-        {"id": "c", "name_vi": "C"},
-    ]
-    merged, report = merge_products(existing, new)
-    assert [r["id"] for r in merged] == ["a", "b", "c"]
-    assert merged[1]["name_vi"] == "B2"
-    assert report == {"added": ["c"], "updated": ["b"], "unchanged": ["a"]}
-
-
-# --------------------------------------------------------------------------- parsers
 
 
 def test_problem_format_in_both_languages():
