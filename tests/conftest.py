@@ -120,3 +120,9 @@ def postgis_store(postgis_url: str) -> Iterator:
 @pytest.fixture(scope="session")
 def postgis_session_store(postgis_url: str) -> Iterator:
     yield from _postgis_namespace(postgis_url)
+
+
+@pytest.fixture(scope="module")
+def postgis_module_store(postgis_url: str) -> Iterator:
+    """A PostGIS store of one test module's own."""
+    yield from _postgis_namespace(postgis_url)

@@ -87,11 +87,15 @@ def _snapshot() -> Snapshot:
     )
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    store = GeoPackageStore(tmp_path_factory.mktemp("ogc") / "s.gpkg")
+@pytest.fixture(scope="module", params=["gpkg", "postgis"])
+def client(request, tmp_path_factory):
+    """The OGC API over each store backend: every test here runs on both."""
+    if request.param == "gpkg":
+        store = GeoPackageStore(tmp_path_factory.mktemp("ogc") / "s.gpkg")
+    else:
+        store = request.getfixturevalue("postgis_module_store")
     store.write(_snapshot())
-    return create_app(store.location).test_client()
+    return create_app(store).test_client()
 
 
 def _links(document: dict) -> dict[str, list[dict]]:
