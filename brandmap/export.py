@@ -25,7 +25,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import math
 import re
 import tempfile
 import unicodedata
@@ -46,6 +45,7 @@ from shapely.geometry import mapping
 
 from brandmap.crs import EPSG_6960, SupportedCrs, parse_crs, to_crs
 from brandmap.errors import QueryError
+from brandmap.serialize import json_value
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -203,23 +203,6 @@ def _flat_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _plain(value: Any) -> Any:
-    """A JSON/XML-friendly Python value for one cell (NaN and NA become ``None``)."""
-    if _is_list(value):
-        return [_plain(v) for v in value]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float | np.floating):
-        return None if math.isnan(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, date | pd.Timestamp):
-        return value.isoformat()
-    return value
-
-
 def _properties(frame: gpd.GeoDataFrame) -> list[str]:
     return [c for c in frame.columns if c != frame.geometry.name]
 
@@ -255,7 +238,7 @@ def _geojson(frame: gpd.GeoDataFrame, context: _Context) -> bytes:
         geometry = _rounded(geometry, _LON_LAT_DECIMALS)
         if geometry is not None:
             geometry = mapping(shapely.orient_polygons(geometry, exterior_cw=False))
-        properties = {n: _plain(v) for n, v in zip(names, row, strict=True)}
+        properties = {n: json_value(v) for n, v in zip(names, row, strict=True)}
         features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     collection = {
         "type": "FeatureCollection",
@@ -455,7 +438,7 @@ def _kml(frame: gpd.GeoDataFrame, context: _Context) -> bytes:
     folder = ET.SubElement(document, "Folder")
     ET.SubElement(folder, "name").text = context.layer
     for row, geometry in zip(flat[names].itertuples(index=False), flat.geometry, strict=True):
-        record = {n: _plain(v) for n, v in zip(names, row, strict=True)}
+        record = {n: json_value(v) for n, v in zip(names, row, strict=True)}
         placemark = ET.SubElement(folder, "Placemark")
         if name_column and record[name_column] is not None:
             ET.SubElement(placemark, "name").text = _xml_text(record[name_column])

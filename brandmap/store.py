@@ -24,7 +24,7 @@ import pyogrio
 
 from brandmap.errors import StoreError
 
-__all__ = ["LAYERS", "GeoPackageStore", "Snapshot", "Store", "open_store"]
+__all__ = ["LAYERS", "LIST_COLUMNS", "GeoPackageStore", "Snapshot", "Store", "open_store"]
 
 log = logging.getLogger("brandmap.store")
 
@@ -164,13 +164,13 @@ def _write_layer(path: Path, name: str, frame: gpd.GeoDataFrame) -> None:
 
 def _read_layer(path: Path, name: str) -> gpd.GeoDataFrame:
     frame = pyogrio.read_dataframe(path, layer=name)
-    for column in _LIST_COLUMNS.get(name, ()):
+    for column in LIST_COLUMNS.get(name, ()):
         frame[column] = frame[column].fillna("").map(lambda text: [v for v in text.split(";") if v])
     return frame
 
 
 # Columns holding lists, stored ';'-joined (GeoPackage has no list type).
-_LIST_COLUMNS = {"products": ("brand_types",), "regions": ("commune_codes",), "communes": ()}
+LIST_COLUMNS = {"products": ("brand_types",), "regions": ("commune_codes",), "communes": ()}
 
 
 def _flatten_lists(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -39,7 +39,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from brandmap.errors import StoreError
-from brandmap.store import _LIST_COLUMNS, LAYERS, Snapshot
+from brandmap.store import LAYERS, LIST_COLUMNS, Snapshot
 
 __all__ = ["PostGISStore", "redact_url"]
 
@@ -353,7 +353,7 @@ def _load_layer(conn: _Conn, schema: str, name: str, frame: gpd.GeoDataFrame) ->
         raise StoreError(
             f"the {name} layer uses a reserved column name ({_ROW_ORDER} or {_GEOMETRY})"
         )
-    types = {c: _column_type(frame[c], c in _LIST_COLUMNS.get(name, ())) for c in attributes}
+    types = {c: _column_type(frame[c], c in LIST_COLUMNS.get(name, ())) for c in attributes}
     table = _ident(schema, name)
     columns = [sql.SQL("{} bigint PRIMARY KEY").format(_ident(_ROW_ORDER))]
     columns += [sql.SQL("{} {}").format(_ident(c), sql.SQL(types[c])) for c in attributes]
