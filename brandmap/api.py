@@ -94,12 +94,11 @@ def region_layer(dataset: Dataset, params: Params) -> ApiResponse:
 def products(dataset: Dataset, params: Params) -> ApiResponse:
     product_filter = parse_filter(params, dataset.commune_codes, dataset.region_ids, PAGE_PARAMS)
     page = parse_page(params)
-    positions = dataset.index.match(product_filter)
-    chosen = positions[page.offset : page.offset + page.limit]
+    chosen, matched = dataset.index.page(product_filter, page.offset, page.limit)
     features = [dataset.product_features[i] for i in chosen]
     body = collection_bytes(
         features,
-        numberMatched=len(positions),
+        numberMatched=matched,
         numberReturned=len(features),
         **dataset.collection_meta,
     )

@@ -40,7 +40,14 @@ from brandmap import crs as crs_mod
 from brandmap.api import ApiResponse, error_response
 from brandmap.dataset import COMMUNE_PROPERTIES, PRODUCT_PROPERTIES, REGION_PROPERTIES, Dataset
 from brandmap.errors import QueryError
-from brandmap.query import FILTER_PARAMS, MAX_LIMIT, WHOLE_NUMBER, parse_filter, parse_page
+from brandmap.query import (
+    FILTER_PARAMS,
+    MAX_LIMIT,
+    WHOLE_NUMBER,
+    Page,
+    parse_filter,
+    parse_page,
+)
 from brandmap.schema import PROVINCE_BBOX
 from brandmap.serialize import GEOJSON_MEDIA_TYPE, collection_bytes, feature_strings
 
@@ -213,8 +220,15 @@ def _quality(parameters: str) -> float:
         return 0.0
 
 
-def _url(base: str, params: Mapping[str, Any]) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in (None, [], "")}, doseq=True)
+def _query(params: Mapping[str, Any], dropped: tuple[str, ...] = ()) -> str:
+    """``params`` as a query string, leaving out empty values and the ``dropped`` names."""
+    kept = {k: v for k, v in params.items() if k not in dropped and v not in (None, [], "")}
+    return urlencode(kept, doseq=True)
+
+
+def _href(base: str, *queries: str) -> str:
+    """``base`` with the non-empty query strings joined (each encoded once per answer)."""
+    query = "&".join(q for q in queries if q)
     return f"{base}?{query}" if query else base
 
 
@@ -224,9 +238,9 @@ def _link(href: str, rel: str, media_type: str, title: str, **extra: Any) -> dic
 
 def _self_links(url: str, params: Params, fmt: str, json_type: str = JSON_MEDIA_TYPE) -> list[dict]:
     """``self`` for the format being sent and ``alternate`` for the other one."""
-    kept = {k: list(v) for k, v in params.items() if k != "f"}
-    as_json = _link(_url(url, {**kept, "f": "json"}), "self", json_type, "As JSON")
-    as_html = _link(_url(url, {**kept, "f": "html"}), "self", HTML_MEDIA_TYPE, "As HTML")
+    kept = _query(params, dropped=("f",))
+    as_json = _link(_href(url, kept, "f=json"), "self", json_type, "As JSON")
+    as_html = _link(_href(url, kept, "f=html"), "self", HTML_MEDIA_TYPE, "As HTML")
     if fmt == "json":
         as_html["rel"] = "alternate"
         return [as_json, as_html]
@@ -427,17 +441,16 @@ def items(dataset: Dataset, collection_id: str, request: OgcRequest) -> ApiRespo
     _check_params(params, (*ITEMS_PARAMS, *spec.filters))
     fmt = _output_format(request)
     target = _parse_crs(_single(params, "crs"), "crs")
-    positions = _matching(dataset, spec, params)
     page = parse_page(_clamped_limit(params), default_limit=DEFAULT_LIMIT)
-    chosen = positions[page.offset : page.offset + page.limit]
+    chosen, matched = _matching_page(dataset, spec, params, page)
     features = _features_at(dataset, spec, target, chosen)
     url = f"{request.base}/collections/{spec.id}/items"
-    links = _items_links(url, params, fmt, page.offset, page.limit, len(positions))
+    links = _items_links(url, params, fmt, page.offset, page.limit, matched)
     links.append(
         _link(f"{request.base}/collections/{spec.id}", "collection", JSON_MEDIA_TYPE, spec.title)
     )
     members = {
-        "numberMatched": len(positions),
+        "numberMatched": matched,
         "numberReturned": len(features),
         "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "links": links,
@@ -466,11 +479,11 @@ def _items_links(
     """self/alternate, and next/prev pages that keep every filter of this request."""
     json_type = GEOJSON_MEDIA_TYPE if fmt == "json" else HTML_MEDIA_TYPE
     links = _self_links(url, params, fmt, GEOJSON_MEDIA_TYPE)
-    kept = {k: list(v) for k, v in params.items() if k not in ("offset", "limit")}
+    kept = _query(params, dropped=("offset", "limit"))
     if offset + limit < matched:
         links.append(
             _link(
-                _url(url, {**kept, "limit": limit, "offset": offset + limit}),
+                _href(url, kept, f"limit={limit}&offset={offset + limit}"),
                 "next",
                 json_type,
                 "Next page",
@@ -479,7 +492,7 @@ def _items_links(
     if offset > 0:
         links.append(
             _link(
-                _url(url, {**kept, "limit": limit, "offset": max(0, offset - limit)}),
+                _href(url, kept, f"limit={limit}&offset={max(0, offset - limit)}"),
                 "prev",
                 json_type,
                 "Previous page",
@@ -489,11 +502,11 @@ def _items_links(
 
 
 def _item_href(request: OgcRequest, spec: CollectionSpec) -> Callable[[Any], str]:
-    kept = {k: list(v) for k, v in request.params.items() if k in ("crs", "f")}
+    kept = _query({k: v for k, v in request.params.items() if k in ("crs", "f")})
 
     def href(feature_id: Any) -> str:
         base = f"{request.base}/collections/{spec.id}/items/{quote(str(feature_id), safe='')}"
-        return _url(base, kept)
+        return _href(base, kept)
 
     return href
 
@@ -533,18 +546,24 @@ def item(dataset: Dataset, collection_id: str, feature_id: str, request: OgcRequ
 # --------------------------------------------------------------------------- filtering
 
 
-def _matching(dataset: Dataset, spec: CollectionSpec, params: Params) -> np.ndarray:
-    """Row positions (in layer order) that pass the property, bbox and datetime filters."""
+def _matching_page(
+    dataset: Dataset, spec: CollectionSpec, params: Params, page: Page
+) -> tuple[np.ndarray, int]:
+    """Row positions (in layer order) of one page of the features that pass the property,
+    bbox and datetime filters, and how many pass in all."""
     frame = _frame(dataset, spec.id)
     own = {k: v for k, v in params.items() if k in spec.filters}
     bbox_text = _single(params, "bbox")
     bbox_crs = _parse_crs(_single(params, "bbox-crs"), "bbox-crs")
     box = parse_bbox(bbox_text, bbox_crs) if bbox_text is not None else None
     indexed = box is not None and not bbox_crs.projected and box[0] <= box[2]
+    datetime_text = _single(params, "datetime")
     if spec.id == "products":
         product_filter = parse_filter(own, dataset.commune_codes, dataset.region_ids)
         if indexed:  # a lon/lat box goes through the product index
             product_filter = dataclasses.replace(product_filter, bbox=box)
+        if datetime_text is None and (box is None or indexed):
+            return dataset.index.page(product_filter, page.offset, page.limit)
         positions = dataset.index.match(product_filter)
     else:
         positions = _property_match(frame, own)
@@ -552,12 +571,11 @@ def _matching(dataset: Dataset, spec: CollectionSpec, params: Params) -> np.ndar
         inside = np.zeros(len(frame), dtype=bool)
         inside[_bbox_match(frame, box, bbox_crs)] = True
         positions = positions[inside[positions]]
-    datetime_text = _single(params, "datetime")
     if datetime_text is not None:
         positions = positions[
             _temporal_mask(dataset, spec, parse_datetime(datetime_text))[positions]
         ]
-    return positions
+    return positions[page.offset : page.offset + page.limit], len(positions)
 
 
 def _property_match(frame: gpd.GeoDataFrame, params: Params) -> np.ndarray:
@@ -800,6 +818,8 @@ def _cache(dataset: Dataset) -> dict:
 
 
 def _positions_by_id(dataset: Dataset, spec: CollectionSpec) -> dict[str, int]:
+    if spec.id == "products":  # built before the workers fork
+        return dataset.product_positions
     key = ("ids", spec.id)
     cache = _cache(dataset)
     if key not in cache:

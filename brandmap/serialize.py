@@ -10,6 +10,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 import geopandas as gpd
@@ -69,26 +70,54 @@ def _round(coordinates: Any) -> Any:
 def feature_strings(
     frame: gpd.GeoDataFrame, properties: Sequence[str], id_column: str
 ) -> list[str]:
-    """One serialized Feature per row, in row order.
+    """One serialized Feature per row, in row order; the same text as ``json.dumps`` of
+    the feature with compact separators.
 
-    Built column-wise (a million points take seconds, not minutes): values become plain
-    Python once per column, and point geometry is written directly.
+    Built column-wise (a million products take seconds, not minutes): each cell becomes
+    its JSON text once per distinct value, and each row is one string format.
     """
-    columns = [_plain_values(frame[name]) for name in properties]
-    ids = _plain_values(frame[id_column])
+    members = ",".join(_dumps(name).replace("%", "%%") + ":%s" for name in properties)
+    template = '{"type":"Feature","id":%s,"geometry":%s,"properties":{' + members + "}}"
+    columns = [json_fragments(frame[name]) for name in properties]
+    ids = json_fragments(frame[id_column])
     geometries = _geometry_strings(frame.geometry.to_numpy())
-    return [
-        f'{{"type":"Feature","id":{_dumps(feature_id)},"geometry":{geometry},'
-        f'"properties":{_dumps(dict(zip(properties, row, strict=True)))}}}'
-        for feature_id, geometry, row in zip(
-            ids, geometries, zip(*columns, strict=True), strict=True
-        )
-    ]
+    return [template % row for row in zip(ids, geometries, *columns, strict=True)]
 
 
-def _plain_values(series: pd.Series) -> list[Any]:
-    """The column as Python values, missing ones as None (never NaN, which JSON lacks)."""
-    return series.astype(object).where(series.notna(), None).tolist()
+def json_fragments(series: pd.Series) -> list[str]:
+    """Each cell of a column as JSON text (missing values as ``null``, never NaN).
+
+    Columns of texts or whole numbers (ids, names, categories, communes, star ratings) are
+    encoded once per distinct value; other columns cell by cell.
+
+    >>> json_fragments(pd.Series(['Bưởi "Năm Roi"', None, "x", 'Bưởi "Năm Roi"']))
+    ['"Bưởi \\\\"Năm Roi\\\\""', 'null', '"x"', '"Bưởi \\\\"Năm Roi\\\\""']
+    >>> json_fragments(pd.Series([float("nan"), 4, ["ocop", "gi"]]))
+    ['null', '4', '["ocop","gi"]']
+    """
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "integer", "empty"):
+        codes, distinct = pd.factorize(series)
+        texts = [_fragment(value) for value in distinct] + ["null"]  # code -1: missing
+        return np.array(texts, dtype=object)[codes].tolist()
+    known: dict[tuple[str, ...], str] = {}  # lists of texts (brand types) repeat too
+    fragments = []
+    for value in series.astype(object).where(series.notna(), None):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            key = tuple(value)
+            if key not in known:
+                known[key] = _fragment(value)
+            fragments.append(known[key])
+        else:
+            fragments.append(_fragment(value))
+    return fragments
+
+
+def _fragment(value: Any) -> str:
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    return _dumps(value)
 
 
 def _geometry_strings(geometries: np.ndarray) -> list[str]:

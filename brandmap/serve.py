@@ -39,8 +39,8 @@ def run_production(store: str, host: str, port: int, workers: int) -> None:
         {
             "bind": f"{host}:{port}",
             "workers": workers,
-        "worker_class": "gthread",
-        "threads": THREADS_PER_WORKER,
+            "worker_class": "gthread",
+            "threads": THREADS_PER_WORKER,
             "preload_app": True,
             "accesslog": "-",
             "timeout": 60,

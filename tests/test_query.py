@@ -228,3 +228,33 @@ def test_indexed_match_equals_brute_force(
             continue
         expected.append(i)
     assert list(synthetic_index.match(f)) == expected
+
+
+@settings(deadline=None, max_examples=80)
+@given(
+    lon=st.floats(105.4, 106.9),
+    lat=st.floats(9.4, 10.5),
+    width=st.floats(0.0, 1.5),
+    height=st.floats(0.0, 1.5),
+    offset=st.integers(0, 2100),
+    limit=st.integers(1, 3000),
+    stars=st.sampled_from([None, 4]),
+)
+def test_page_equals_a_slice_of_match(
+    synthetic_index, lon, lat, width, height, offset, limit, stars
+):
+    """Both ways of paging a box (in-order scan, sort of the slab) and the general path
+    give exactly the slice of the full match, and its count."""
+    f = ProductFilter(bbox=(lon, lat, lon + width, lat + height), min_stars=stars)
+    rows, total = synthetic_index.page(f, offset, limit)
+    everything = synthetic_index.match(f)
+    assert total == len(everything)
+    assert list(rows) == list(everything[offset : offset + limit])
+
+
+def test_page_without_filters_is_the_catalog_in_order(synthetic_index):
+    rows, total = synthetic_index.page(ProductFilter(), 1990, 100)
+    assert total == 2000
+    assert list(rows) == list(range(1990, 2000))
+    rows, total = synthetic_index.page(ProductFilter(), 5000, 100)
+    assert (list(rows), total) == ([], 2000)

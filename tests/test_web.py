@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import shutil
+from datetime import datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 
 from brandmap.store import GeoPackageStore
 from brandmap.web import create_app
@@ -19,6 +21,48 @@ def test_etag_and_conditional_requests(client):
     assert again.get_data() == b""
     other = client.get("/api/communes", headers={"If-None-Match": etag})
     assert other.status_code == 200
+
+
+def test_last_modified_is_when_the_snapshot_was_built(client):
+    built_at = datetime.fromisoformat(client.get("/healthz").get_json()["built_at"])
+    first = client.get("/api/regions")
+    stamped = parsedate_to_datetime(first.headers["Last-Modified"])
+    assert stamped == built_at.replace(microsecond=0)
+    later = format_datetime(built_at + timedelta(hours=1), usegmt=True)
+    earlier = format_datetime(built_at - timedelta(hours=1), usegmt=True)
+    assert client.get("/api/regions", headers={"If-Modified-Since": later}).status_code == 304
+    assert client.get("/api/regions", headers={"If-Modified-Since": earlier}).status_code == 200
+    assert client.get("/api/regions", headers={"If-Modified-Since": "soon"}).status_code == 200
+    # If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2)
+    stale = {"If-None-Match": '"other"', "If-Modified-Since": later}
+    assert client.get("/api/regions", headers=stale).status_code == 200
+
+
+def test_not_modified_keeps_validators_and_drops_the_body(client):
+    etag = client.get("/api/products?limit=5").headers["ETag"]
+    response = client.get("/api/products?limit=5", headers={"If-None-Match": f'W/{etag}, "x"'})
+    assert response.status_code == 304
+    assert response.headers["ETag"] == etag
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert "Content-Type" not in response.headers
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/api/products?limit=5", headers={"If-None-Match": "*"}).status_code == 304
+
+
+def test_head_sends_the_headers_of_get(client):
+    wanted = {"Accept-Encoding": "gzip"}
+    get = client.get("/api/communes?detail=display", headers=wanted)
+    head = client.head("/api/communes?detail=display", headers=wanted)
+    assert head.status_code == 200
+    assert head.get_data() == b""
+    for name in ("ETag", "Content-Length", "Content-Encoding", "Last-Modified", "Vary"):
+        assert head.headers[name] == get.headers[name]
+
+
+def test_gzip_refused_with_zero_quality(client):
+    for refusal in ("gzip;q=0", "br, gzip; q=0.0", "*;q=0"):
+        response = client.get("/api/products?limit=100", headers={"Accept-Encoding": refusal})
+        assert "Content-Encoding" not in response.headers, refusal
 
 
 def test_gzip_when_accepted(client):

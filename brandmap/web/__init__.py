@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, abort, current_app, jsonify, request
@@ -14,8 +15,8 @@ from brandmap import __version__, settings
 from brandmap.dataset import Dataset
 from brandmap.errors import StoreError
 from brandmap.store import Store, open_store
-from brandmap.web.caching import install_caching
-from brandmap.web.security import install_security_headers
+from brandmap.web.caching import HttpCaching, SnapshotStamp
+from brandmap.web.security import SecurityHeaders
 
 __all__ = ["ServedData", "create_app", "release_fingerprint", "served"]
 
@@ -39,6 +40,7 @@ class ServedData:
         self.dataset: Dataset | None = None
         self.problem: str | None = None
         self._lock = threading.Lock()
+        self._stamp = SnapshotStamp("none")
 
     def current(self) -> Dataset | None:
         version = self.store.version()
@@ -58,10 +60,24 @@ class ServedData:
                 log.error("store unavailable: %s", exc)
             self.problem = str(exc)
         self.version = version
+        self._stamp_now()
 
-    @property
-    def snapshot_id(self) -> str:
-        return f"{self.version}"
+    def stamp(self) -> SnapshotStamp:
+        """The served snapshot's identity and build time, for ETag and Last-Modified."""
+        return self._stamp
+
+    def _stamp_now(self) -> None:
+        dataset = self.dataset
+        built_at = dataset.snapshot.meta.get("built_at") if dataset is not None else None
+        self._stamp = SnapshotStamp(f"{self.version}", _parse_time(built_at))
+
+
+def _parse_time(value: object) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def release_fingerprint() -> str:
@@ -96,8 +112,8 @@ def create_app(store: str | Store | None = None, config: dict[str, Any] | None =
     app.register_blueprint(ogc.bp)
     _register_pages(app)
     _register_error_handlers(app)
-    install_caching(app, lambda: data.snapshot_id, release_fingerprint())
-    install_security_headers(app)
+    caching = HttpCaching(app.wsgi_app, data.stamp, release_fingerprint())
+    app.wsgi_app = SecurityHeaders(caching, settings.get("tiles_url"))
     return app
 
 

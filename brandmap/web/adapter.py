@@ -5,6 +5,7 @@ A bad parameter is a 400 JSON naming it; no readable store is a 503 JSON.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import Response, request
@@ -14,7 +15,7 @@ from brandmap.dataset import Dataset
 from brandmap.errors import QueryError
 from brandmap.web import served
 
-__all__ = ["Unavailable", "answer", "current_dataset", "query_params", "send"]
+__all__ = ["Unavailable", "answer", "current_dataset", "query_params", "send", "service_root"]
 
 
 class Unavailable(Exception):
@@ -26,6 +27,28 @@ def current_dataset() -> Dataset:
     if dataset is None:
         raise Unavailable(served().problem)
     return dataset
+
+
+_ROOTS: OrderedDict[tuple[str, ...], str] = OrderedDict()
+_ROOTS_KEPT = 64
+
+
+def service_root() -> str:
+    """The service's absolute URL (``request.url_root``), remembered per scheme, host and
+    mount point: links in every OGC answer start with it, and werkzeug rebuilds it (with
+    IRI decoding) on each call. The Host header is the client's, so only a few are kept.
+    """
+    environ = request.environ
+    key = tuple(
+        str(environ.get(name, ""))
+        for name in ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME")
+    )
+    root = _ROOTS.get(key)
+    if root is None:
+        root = _ROOTS[key] = request.url_root.rstrip("/")
+        if len(_ROOTS) > _ROOTS_KEPT:
+            _ROOTS.popitem(last=False)
+    return root
 
 
 def query_params() -> dict[str, list[str]]:

@@ -1,8 +1,13 @@
 """HTTP caching and compression, done once for every route.
 
-The data only changes when the store is rebuilt or imported into, so an ETag is the
-snapshot's identity plus the request; clients and proxies revalidate cheaply (304), and
-JSON bodies are gzip-compressed for clients that accept it.
+The data only changes when the store is rebuilt or imported into, so an answer's ETag is
+the snapshot's identity plus the request, and its Last-Modified is when the snapshot was
+built. Clients and proxies revalidate cheaply (304), and JSON bodies are gzip-compressed
+for clients that accept it.
+
+This is a WSGI middleware working on plain header lists rather than a Flask hook: it runs
+on every request, and werkzeug's header objects cost more than the rest of a cached
+answer.
 """
 
 from __future__ import annotations
@@ -10,75 +15,243 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from functools import cached_property
+from typing import Any
 
-from flask import Flask, Request, Response, request
+__all__ = ["HttpCaching", "SnapshotStamp"]
 
-__all__ = ["install_caching"]
-
-COMPRESSIBLE = (
-    "application/json",
-    "application/geo+json",
-    "text/html",
-    "text/csv",
-    "application/vnd.oai.openapi+json",
-    "application/javascript",
-    "text/css",
+COMPRESSIBLE = frozenset(
+    {
+        "application/json",
+        "application/geo+json",
+        "text/html",
+        "text/csv",
+        "application/vnd.oai.openapi+json",
+        "application/javascript",
+        "text/javascript",
+        "text/css",
+        "application/vnd.google-earth.kml+xml",
+    }
 )
 MIN_COMPRESS_BYTES = 1024
 MAX_AGE_SECONDS = 300
+GZIP_CACHE_SIZE = 256
+# Headers a 304 repeats from the full answer (RFC 9110 §15.4.5); the rest describe a body.
+NOT_MODIFIED_HEADERS = frozenset(
+    {"cache-control", "content-location", "date", "etag", "expires", "vary", "last-modified"}
+)
+
+Headers = list[tuple[str, str]]
+StartResponse = Callable[..., Any]
 
 
-def install_caching(app: Flask, snapshot_id, release: str) -> None:
-    """``snapshot_id()`` names the data currently served (changes on every rebuild);
-    ``release`` names the code and page assets, so a deploy invalidates pages too."""
+@dataclass(frozen=True)
+class SnapshotStamp:
+    """What identifies the data being served: an id and when it was built (if known)."""
 
-    @app.after_request
-    def cache_and_compress(response: Response) -> Response:
-        if (
-            request.method not in ("GET", "HEAD")
-            or response.status_code != 200
-            or response.direct_passthrough
-        ):
-            return response
-        if "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
-        if not response.get_etag()[0]:
-            response.set_etag(_etag(f"{release}/{snapshot_id()}", request), weak=False)
-        response.vary.add("Accept-Encoding")
-        response = response.make_conditional(request)
-        if response.status_code == 200:
-            _gzip(response)
-        return response
+    id: str
+    built_at: datetime | None = None
+
+    @cached_property
+    def last_modified(self) -> str | None:
+        return format_datetime(self.built_at, usegmt=True) if self.built_at else None
 
 
-def _etag(snapshot: str, req: Request) -> str:
-    key = f"{snapshot}\n{req.path}\n{req.query_string.decode('latin-1')}\n{req.accept_mimetypes}"
-    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+class HttpCaching:
+    """Adds Cache-Control, ETag, Last-Modified and Vary to successful GET/HEAD answers,
+    answers conditional requests with 304 and gzips compressible bodies.
+
+    ``stamp()`` names the snapshot currently served; ``release`` names the code and page
+    assets, so a deploy invalidates cached pages too. Answers that set their own ETag
+    (static assets) keep it. Streamed answers (no Content-Length) pass through untouched.
+    """
+
+    def __init__(self, app: Callable, stamp: Callable[[], SnapshotStamp], release: str) -> None:
+        self.app = app
+        self.stamp = stamp
+        self.release = release
+        self._gzipped: OrderedDict[str, bytes] = OrderedDict()
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD"):
+            return self.app(environ, start_response)
+        if method == "HEAD":  # the same headers as GET, without the body
+            environ = {**environ, "REQUEST_METHOD": "GET"}
+        answered: list = []
+
+        def capture(status: str, headers: Headers, exc_info: Any = None) -> Callable:
+            answered[:] = (status, headers, exc_info)
+            return _no_write
+
+        chunks = self.app(environ, capture)
+        status, headers, exc_info = answered
+        names = {name.lower(): value for name, value in headers}
+        if not status.startswith("200") or "content-length" not in names:
+            return self._send(start_response, status, headers, chunks, method, exc_info)
+        body = _drain(chunks)
+        etag = names.get("etag") or self._add_validators(environ, headers, names)
+        if "cache-control" not in names:
+            headers.append(("Cache-Control", f"public, max-age={MAX_AGE_SECONDS}"))
+        _add_vary(headers, names, "Accept-Encoding")
+        if _not_modified(environ, etag, names.get("last-modified")):
+            kept = [(n, v) for n, v in headers if n.lower() in NOT_MODIFIED_HEADERS]
+            return self._send(start_response, "304 Not Modified", kept, [], method)
+        if self._should_compress(environ, names, body):
+            body = self._compressed(etag, body)
+            headers[:] = [(n, v) for n, v in headers if n.lower() != "content-length"]
+            headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(body)))]
+        return self._send(start_response, status, headers, [body], method)
+
+    def _add_validators(self, environ: dict, headers: Headers, names: dict) -> str:
+        stamp = self.stamp()
+        etag = _etag(f"{self.release}/{stamp.id}", environ)
+        headers.append(("ETag", etag))
+        if stamp.last_modified and "last-modified" not in names:
+            headers.append(("Last-Modified", stamp.last_modified))
+            names["last-modified"] = stamp.last_modified
+        return etag
+
+    @staticmethod
+    def _should_compress(environ: dict, names: dict, body: bytes) -> bool:
+        media_type = names.get("content-type", "").partition(";")[0].strip()
+        return (
+            len(body) >= MIN_COMPRESS_BYTES
+            and "content-encoding" not in names
+            and media_type in COMPRESSIBLE
+            and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        )
+
+    def _compressed(self, etag: str, body: bytes) -> bytes:
+        """gzip of a body, remembered by ETag: big layers are compressed once, not per
+        request."""
+        packed = self._gzipped.get(etag)
+        if packed is not None:
+            self._gzipped.move_to_end(etag)
+            return packed
+        packed = gzip.compress(body, compresslevel=5)
+        self._gzipped[etag] = packed
+        if len(self._gzipped) > GZIP_CACHE_SIZE:
+            self._gzipped.popitem(last=False)
+        return packed
+
+    @staticmethod
+    def _send(
+        start_response: StartResponse,
+        status: str,
+        headers: Headers,
+        chunks: Iterable[bytes],
+        method: str,
+        exc_info: Any = None,
+    ) -> Iterable[bytes]:
+        start_response(status, headers, exc_info)
+        if method == "HEAD":
+            _drain(chunks)
+            return []
+        return chunks
 
 
-_GZIP_CACHE: OrderedDict[str, bytes] = OrderedDict()
-_GZIP_CACHE_SIZE = 256
+def _no_write(data: bytes) -> None:
+    raise RuntimeError("brandmap answers are returned, never written")
 
 
-def _gzip(response: Response) -> None:
-    if "gzip" not in request.headers.get("Accept-Encoding", "") or response.content_encoding:
-        return
-    if response.mimetype not in COMPRESSIBLE:
-        return
-    body = response.get_data()
-    if len(body) < MIN_COMPRESS_BYTES:
-        return
-    response.set_data(_compressed(response.get_etag()[0], body))
-    response.headers["Content-Encoding"] = "gzip"
+def _drain(chunks: Iterable[bytes]) -> bytes:
+    try:
+        return b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
 
 
-def _compressed(etag: str, body: bytes) -> bytes:
-    """gzip of a body, remembered by ETag: big layers are compressed once, not per request."""
-    if etag in _GZIP_CACHE:
-        _GZIP_CACHE.move_to_end(etag)
-        return _GZIP_CACHE[etag]
-    packed = gzip.compress(body, compresslevel=5)
-    _GZIP_CACHE[etag] = packed
-    if len(_GZIP_CACHE) > _GZIP_CACHE_SIZE:
-        _GZIP_CACHE.popitem(last=False)
-    return packed
+def _etag(snapshot: str, environ: dict) -> str:
+    """Strong ETag of one answer: the snapshot, the URL and what the client accepts."""
+    key = "\n".join(
+        (
+            snapshot,
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_ACCEPT", ""),
+        )
+    )
+    digest = hashlib.blake2b(key.encode("latin-1", "replace"), digest_size=12).hexdigest()
+    return f'"{digest}"'
+
+
+def _add_vary(headers: Headers, names: dict, name: str) -> None:
+    current = names.get("vary")
+    if current is None:
+        headers.append(("Vary", name))
+    elif name.lower() not in current.lower():
+        headers[:] = [(n, v) for n, v in headers if n.lower() != "vary"]
+        headers.append(("Vary", f"{current}, {name}"))
+
+
+def _not_modified(environ: dict, etag: str, last_modified: str | None) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only without it."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        return etag_matches(if_none_match, etag)
+    since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if since and last_modified:
+        return not_modified_since(since, last_modified)
+    return False
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Weak comparison, as If-None-Match asks for.
+
+    >>> etag_matches('W/"a", "b"', '"a"'), etag_matches('"b"', '"a"'), etag_matches("*", '"a"')
+    (True, False, True)
+    """
+    if if_none_match.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
+
+
+def not_modified_since(since: str, last_modified: str) -> bool:
+    """True when the client's copy is at least as new; an unreadable date means no.
+
+    >>> not_modified_since("Mon, 23 Nov 2026 10:00:00 GMT", "Mon, 23 Nov 2026 09:00:00 GMT")
+    True
+    >>> not_modified_since("yesterday", "Mon, 23 Nov 2026 09:00:00 GMT")
+    False
+    """
+    try:
+        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return False
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header allows gzip (``gzip;q=0`` refuses it).
+
+    >>> accepts_gzip("gzip, br"), accepts_gzip("br, gzip;q=0"), accepts_gzip("*"), accepts_gzip("")
+    (True, False, True, False)
+    """
+    wildcard = 0.0
+    for part in accept_encoding.lower().split(","):
+        coding, _, params = part.partition(";")
+        coding = coding.strip()
+        if coding == "gzip":
+            return _quality(params) > 0
+        if coding == "*":
+            wildcard = _quality(params)
+    return wildcard > 0
+
+
+def _quality(params: str) -> float:
+    """The ``q`` weight of one Accept-Encoding entry (1 when absent, 0 when unreadable)."""
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name == "q":
+            try:
+                return float(value)
+            except ValueError:
+                return 0.0
+    return 1.0

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request
 
 from brandmap import ogc, openapi
 from brandmap.api import ApiResponse
-from brandmap.web.adapter import answer, current_dataset, send
+from brandmap.web.adapter import answer, current_dataset, query_params, send, service_root
 
 __all__ = ["bp"]
 
@@ -23,8 +23,8 @@ bp = Blueprint("ogc", __name__)
 
 def _ogc_request() -> ogc.OgcRequest:
     return ogc.OgcRequest(
-        root=request.url_root.rstrip("/"),
-        params={name: request.args.getlist(name) for name in request.args},
+        root=service_root(),
+        params=query_params(),
         accept=request.headers.get("Accept", ""),
     )
 
@@ -63,13 +63,13 @@ def schema(collectionId: str) -> Response:
 
 
 def openapi_json() -> Response:
-    document = openapi.openapi_document(request.url_root)
+    document = openapi.openapi_document(f"{service_root()}/")
     body = json.dumps(document, ensure_ascii=False).encode()
     return send(ApiResponse(200, body, ogc.OPENAPI_MEDIA_TYPE))
 
 
 def docs() -> Response:
-    page = openapi.docs_html(request.url_root)
+    page = openapi.docs_html(f"{service_root()}/")
     return send(ApiResponse(200, page.encode(), "text/html; charset=utf-8"))
 
 

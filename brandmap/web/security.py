@@ -7,13 +7,11 @@ server, and no other site may frame the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
-
-from brandmap import settings
-
-__all__ = ["content_security_policy", "install_security_headers"]
+__all__ = ["SecurityHeaders", "content_security_policy"]
 
 
 def content_security_policy(tiles_url: str) -> str:
@@ -42,15 +40,24 @@ def content_security_policy(tiles_url: str) -> str:
     )
 
 
-def install_security_headers(app: Flask) -> None:
-    policy = content_security_policy(settings.get("tiles_url"))
+class SecurityHeaders:
+    """WSGI middleware adding the security headers to every answer, errors and 304s
+    included, unless a route set one itself."""
 
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        headers.setdefault("Content-Security-Policy", policy)
-        headers.setdefault("Cross-Origin-Resource-Policy", "cross-origin")
-        return response
+    def __init__(self, app: Callable, tiles_url: str) -> None:
+        self.app = app
+        self.headers = (
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "strict-origin-when-cross-origin"),
+            ("X-Frame-Options", "SAMEORIGIN"),
+            ("Content-Security-Policy", content_security_policy(tiles_url)),
+            ("Cross-Origin-Resource-Policy", "cross-origin"),
+        )
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        def with_policy(status: str, headers: list[tuple[str, str]], exc_info: Any = None):
+            present = {name.lower() for name, _ in headers}
+            headers.extend(h for h in self.headers if h[0].lower() not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, with_policy)
