@@ -109,7 +109,7 @@ def product(dataset: Dataset, product_id: str) -> ApiResponse:
     position = dataset.product_positions.get(product_id)
     if position is None:
         return error_response(404, "not_found", f"no product with id {product_id[:100]!r}")
-    return ApiResponse(200, dataset.product_features[position].encode(), GEOJSON_MEDIA_TYPE)
+    return ApiResponse(200, dataset.product_features[position], GEOJSON_MEDIA_TYPE)
 
 
 def resolve_address(params: Params) -> ApiResponse:

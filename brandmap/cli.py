@@ -64,8 +64,16 @@ def build(store: str | None) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64))
 @click.option("--dev", is_flag=True, help="Flask's development server with the reloader.")
+@click.option(
+    "--access-log",
+    metavar="FILE",
+    help="Log every request to FILE ('-' for standard output). Off by default: behind a "
+    "reverse proxy, the proxy's log is the access log.",
+)
 @_store_option
-def serve(host: str, port: int, workers: int, dev: bool, store: str | None) -> None:
+def serve(
+    host: str, port: int, workers: int, dev: bool, access_log: str | None, store: str | None
+) -> None:
     """Serve the map and the API (a production WSGI server unless --dev)."""
     from brandmap.serve import run_dev, run_production
 
@@ -73,7 +81,7 @@ def serve(host: str, port: int, workers: int, dev: bool, store: str | None) -> N
     if dev:
         run_dev(location, host, port)
     else:
-        run_production(location, host, port, workers)
+        run_production(location, host, port, workers, access_log)
 
 
 @main.command()

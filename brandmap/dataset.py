@@ -15,7 +15,7 @@ import shapely
 
 from brandmap.errors import QueryError
 from brandmap.query import ProductIndex, parse_filter
-from brandmap.serialize import collection_bytes, feature_strings
+from brandmap.serialize import collection_bytes, feature_bytes
 from brandmap.store import Snapshot
 
 __all__ = ["COMMUNE_PROPERTIES", "PRODUCT_PROPERTIES", "REGION_PROPERTIES", "Dataset"]
@@ -96,8 +96,8 @@ class Dataset:
         return ProductIndex(self.products, region_communes)
 
     @cached_property
-    def product_features(self) -> list[str]:
-        return feature_strings(self.products, PRODUCT_PROPERTIES, "id")
+    def product_features(self) -> list[bytes]:
+        return feature_bytes(self.products, PRODUCT_PROPERTIES, "id")
 
     @cached_property
     def product_positions(self) -> dict[str, int]:
@@ -148,7 +148,7 @@ class Dataset:
             frame = frame.copy()
             frame["geometry"] = _simplify(name, frame.geometry.values)
         present = [p for p in properties if p in frame]
-        return collection_bytes(feature_strings(frame, present, id_column), **self.collection_meta)
+        return collection_bytes(feature_bytes(frame, present, id_column), **self.collection_meta)
 
     def export_frame(self, layer: str, params) -> gpd.GeoDataFrame:
         """The rows of a layer to export; product filters apply to the products layer."""

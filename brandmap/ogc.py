@@ -49,7 +49,7 @@ from brandmap.query import (
     parse_page,
 )
 from brandmap.schema import PROVINCE_BBOX
-from brandmap.serialize import GEOJSON_MEDIA_TYPE, collection_bytes, feature_strings
+from brandmap.serialize import GEOJSON_MEDIA_TYPE, collection_bytes, feature_bytes
 
 __all__ = [
     "COLLECTIONS",
@@ -834,7 +834,7 @@ WHOLE_LAYER_ROWS = 5_000
 
 def _features_at(
     dataset: Dataset, spec: CollectionSpec, target: crs_mod.SupportedCrs, positions: np.ndarray
-) -> list[str]:
+) -> list[bytes]:
     """Serialized features at ``positions``, in ``target``.
 
     Products in CRS84 are serialized once per snapshot (by the dataset); other CRSs are
@@ -857,7 +857,7 @@ def _features_at(
 def _serialize(frame: gpd.GeoDataFrame, spec: CollectionSpec, target: crs_mod.SupportedCrs):
     frame = _in_crs(frame, target)
     present = [p for p in spec.properties if p in frame]
-    return feature_strings(frame, present, spec.id_column)
+    return feature_bytes(frame, present, spec.id_column)
 
 
 def _in_crs(frame: gpd.GeoDataFrame, target: crs_mod.SupportedCrs) -> gpd.GeoDataFrame:

@@ -22,8 +22,9 @@ from shapely.geometry import mapping
 __all__ = [
     "GEOJSON_MEDIA_TYPE",
     "collection_bytes",
-    "feature_strings",
+    "feature_bytes",
     "geometry_dict",
+    "json_fragments",
     "json_value",
 ]
 
@@ -67,11 +68,12 @@ def _round(coordinates: Any) -> Any:
     return [_round(part) for part in coordinates]
 
 
-def feature_strings(
+def feature_bytes(
     frame: gpd.GeoDataFrame, properties: Sequence[str], id_column: str
-) -> list[str]:
-    """One serialized Feature per row, in row order; the same text as ``json.dumps`` of
-    the feature with compact separators.
+) -> list[bytes]:
+    """One serialized Feature per row, in row order, as UTF-8: the same text as
+    ``json.dumps`` of the feature with compact separators. Bytes, not str: a page of
+    features is then joined without re-encoding, and Vietnamese text takes less memory.
 
     Built column-wise (a million products take seconds, not minutes): each cell becomes
     its JSON text once per distinct value, and each row is one string format.
@@ -81,7 +83,7 @@ def feature_strings(
     columns = [json_fragments(frame[name]) for name in properties]
     ids = json_fragments(frame[id_column])
     geometries = _geometry_strings(frame.geometry.to_numpy())
-    return [template % row for row in zip(ids, geometries, *columns, strict=True)]
+    return [(template % row).encode() for row in zip(ids, geometries, *columns, strict=True)]
 
 
 def json_fragments(series: pd.Series) -> list[str]:
@@ -135,8 +137,8 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=json_value)
 
 
-def collection_bytes(features: Iterable[str], **members: Any) -> bytes:
+def collection_bytes(features: Iterable[bytes], **members: Any) -> bytes:
     """A FeatureCollection from serialized features, with extra top-level members."""
     head = {"type": "FeatureCollection", **members}
-    opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1]
-    return f'{opening},"features":[{",".join(features)}]}}'.encode()
+    opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode()
+    return b"".join((opening, b',"features":[', b",".join(features), b"]}"))

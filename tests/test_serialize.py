@@ -11,7 +11,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brandmap.serialize import feature_strings, json_value
+from brandmap.serialize import feature_bytes, json_value
 
 CELLS = st.one_of(
     st.none(),
@@ -40,7 +40,7 @@ def _reference(frame: gpd.GeoDataFrame, properties: list[str]) -> list[str]:
             },
             "properties": cells,
         }
-        out.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+        out.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")).encode())
     return out
 
 
@@ -62,7 +62,7 @@ def _missing(value) -> bool:
         max_size=20,
     )
 )
-def test_feature_strings_match_json_dumps(rows):
+def test_feature_bytes_match_json_dumps(rows):
     frame = gpd.GeoDataFrame(
         {
             "id": [r[0] for r in rows],
@@ -75,7 +75,7 @@ def test_feature_strings_match_json_dumps(rows):
         crs=4326,
     )
     columns = ["id", "a{%b", "n", "text", "stars"]
-    written = feature_strings(frame, columns, "id")
+    written = feature_bytes(frame, columns, "id")
     assert written == _reference(frame, columns)
     assert all(json.loads(text)["type"] == "Feature" for text in written)
 

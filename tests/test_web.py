@@ -85,11 +85,38 @@ def test_new_snapshot_is_served_without_restart(built_store, tmp_path):
     app = create_app(str(path))
     client = app.test_client()
     before = client.get("/healthz").get_json()["products"]
+    layer = client.get("/api/communes")
+    assert client.get("/api/communes").get_data() == layer.get_data()  # kept whole
     store = GeoPackageStore(path)
     snapshot = store.read()
     snapshot.products = snapshot.products.iloc[:3]
     store.write(snapshot)
     assert client.get("/healthz").get_json()["products"] == 3 != before
+    fresh = client.get("/api/communes")
+    assert fresh.headers["ETag"] != layer.headers["ETag"]
+    counts = [f["properties"]["product_count"] for f in fresh.get_json()["features"]]
+    assert sum(counts) <= 3
+    stale = client.get("/api/communes", headers={"If-None-Match": layer.headers["ETag"]})
+    assert stale.status_code == 200
+
+
+def test_kept_layers_notice_a_new_snapshot_first(built_store, tmp_path):
+    """A layer answer kept whole is not served from memory after the store changed, even
+    when no other request went through the handlers in between."""
+    path = tmp_path / "s.gpkg"
+    shutil.copy(built_store, path)
+    client = create_app(str(path)).test_client()
+    first = client.get("/api/regions?detail=display")
+    store = GeoPackageStore(path)
+    snapshot = store.read()
+    snapshot.products = snapshot.products.iloc[:0]
+    store.write(snapshot)
+    counts = {
+        f["properties"]["product_count"]
+        for f in client.get("/api/regions?detail=display").get_json()["features"]
+    }
+    assert counts == {0}
+    assert first.get_json()["features"] != []
 
 
 def test_missing_store_is_reported_not_fatal(tmp_path):

@@ -24,6 +24,8 @@ WEB_DIR = settings.REPO_ROOT / "web"
 
 log = logging.getLogger("brandmap.web")
 MAX_REQUEST_BYTES = 1 * 1024 * 1024
+# Whole layers, the same for every user: their answers are kept until the data changes.
+WHOLE_LAYER_PATHS = ("/api/communes", "/api/regions")
 
 
 class ServedData:
@@ -63,7 +65,9 @@ class ServedData:
         self._stamp_now()
 
     def stamp(self) -> SnapshotStamp:
-        """The served snapshot's identity and build time, for ETag and Last-Modified."""
+        """The current snapshot's identity and build time, for ETag and Last-Modified
+        (checking the store first, as answers kept whole skip the request handlers)."""
+        self.current()
         return self._stamp
 
     def _stamp_now(self) -> None:
@@ -112,7 +116,7 @@ def create_app(store: str | Store | None = None, config: dict[str, Any] | None =
     app.register_blueprint(ogc.bp)
     _register_pages(app)
     _register_error_handlers(app)
-    caching = HttpCaching(app.wsgi_app, data.stamp, release_fingerprint())
+    caching = HttpCaching(app.wsgi_app, data.stamp, release_fingerprint(), WHOLE_LAYER_PATHS)
     app.wsgi_app = SecurityHeaders(caching, settings.get("tiles_url"))
     return app
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +21,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from functools import cached_property
 from typing import Any
 
-__all__ = ["HttpCaching", "SnapshotStamp"]
+__all__ = ["Answer", "HttpCaching", "SnapshotStamp"]
 
 COMPRESSIBLE = frozenset(
     {
@@ -61,20 +60,46 @@ class SnapshotStamp:
         return format_datetime(self.built_at, usegmt=True) if self.built_at else None
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A complete successful answer, before the per-client choices (304, gzip)."""
+
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str
+    last_modified: str | None
+    compressible: bool
+
+
 class HttpCaching:
     """Adds Cache-Control, ETag, Last-Modified and Vary to successful GET/HEAD answers,
     answers conditional requests with 304 and gzips compressible bodies.
 
-    ``stamp()`` names the snapshot currently served; ``release`` names the code and page
-    assets, so a deploy invalidates cached pages too. Answers that set their own ETag
-    (static assets) keep it. Streamed answers (no Content-Length) pass through untouched.
+    ``stamp()`` names the snapshot currently served (checking the store for a new one);
+    ``release`` names the code and page assets, so a deploy invalidates cached pages too.
+    Answers that set their own ETag (static assets) keep it. Streamed answers (no
+    Content-Length) pass through untouched.
+
+    Answers at ``remembered_paths`` (the whole-layer routes, the same for every user) are
+    kept whole until the snapshot changes, so asking again costs a lookup, not a request
+    through the framework.
     """
 
-    def __init__(self, app: Callable, stamp: Callable[[], SnapshotStamp], release: str) -> None:
+    def __init__(
+        self,
+        app: Callable,
+        stamp: Callable[[], SnapshotStamp],
+        release: str,
+        remembered_paths: Iterable[str] = (),
+    ) -> None:
         self.app = app
         self.stamp = stamp
         self.release = release
-        self._gzipped: OrderedDict[str, bytes] = OrderedDict()
+        self.remembered_paths = frozenset(remembered_paths)
+        self._gzipped: dict[str, bytes] = {}
+        self._answers: dict[tuple[str, ...], Answer] = {}
+        self._answers_of = ""
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -82,61 +107,85 @@ class HttpCaching:
             return self.app(environ, start_response)
         if method == "HEAD":  # the same headers as GET, without the body
             environ = {**environ, "REQUEST_METHOD": "GET"}
-        answered: list = []
+        key = self._answer_key(environ)
+        answer = self._answers.get(key) if key is not None else None
+        if answer is None:
+            captured: list = []
 
-        def capture(status: str, headers: Headers, exc_info: Any = None) -> Callable:
-            answered[:] = (status, headers, exc_info)
-            return _no_write
+            def capture(status: str, headers: Headers, exc_info: Any = None) -> Callable:
+                captured[:] = (status, headers, exc_info)
+                return _no_write
 
-        chunks = self.app(environ, capture)
-        status, headers, exc_info = answered
+            chunks = self.app(environ, capture)
+            status, headers, exc_info = captured
+            if not status.startswith("200") or not _has(headers, "content-length"):
+                return self._send(start_response, status, headers, chunks, method, exc_info)
+            answer = self._complete(environ, status, headers, _drain(chunks))
+            if key is not None:
+                self._remember(key, answer)
+        return self._reply(environ, start_response, answer, method)
+
+    def _answer_key(self, environ: dict) -> tuple[str, ...] | None:
+        path = environ.get("PATH_INFO", "")
+        if path not in self.remembered_paths:
+            return None
+        stamp = self.stamp().id
+        if stamp != self._answers_of:  # a new snapshot: forget the old answers
+            self._answers = {}
+            self._answers_of = stamp
+        return (path, environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
+
+    def _remember(self, key: tuple[str, ...], answer: Answer) -> None:
+        if len(self._answers) >= REMEMBERED_ANSWERS:  # many distinct queries: start over
+            self._answers = {}
+        self._answers[key] = answer
+
+    def _complete(self, environ: dict, status: str, headers: Headers, body: bytes) -> Answer:
+        """The answer with its validators, caching and Vary headers."""
         names = {name.lower(): value for name, value in headers}
-        if not status.startswith("200") or "content-length" not in names:
-            return self._send(start_response, status, headers, chunks, method, exc_info)
-        body = _drain(chunks)
-        etag = names.get("etag") or self._add_validators(environ, headers, names)
+        etag = names.get("etag")
+        if etag is None:
+            stamp = self.stamp()
+            etag = _etag(f"{self.release}/{stamp.id}", environ)
+            headers.append(("ETag", etag))
+            if stamp.last_modified and "last-modified" not in names:
+                headers.append(("Last-Modified", stamp.last_modified))
+                names["last-modified"] = stamp.last_modified
         if "cache-control" not in names:
             headers.append(("Cache-Control", f"public, max-age={MAX_AGE_SECONDS}"))
         _add_vary(headers, names, "Accept-Encoding")
-        if _not_modified(environ, etag, names.get("last-modified")):
-            kept = [(n, v) for n, v in headers if n.lower() in NOT_MODIFIED_HEADERS]
-            return self._send(start_response, "304 Not Modified", kept, [], method)
-        if self._should_compress(environ, names, body):
-            body = self._compressed(etag, body)
-            headers[:] = [(n, v) for n, v in headers if n.lower() != "content-length"]
-            headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(body)))]
-        return self._send(start_response, status, headers, [body], method)
-
-    def _add_validators(self, environ: dict, headers: Headers, names: dict) -> str:
-        stamp = self.stamp()
-        etag = _etag(f"{self.release}/{stamp.id}", environ)
-        headers.append(("ETag", etag))
-        if stamp.last_modified and "last-modified" not in names:
-            headers.append(("Last-Modified", stamp.last_modified))
-            names["last-modified"] = stamp.last_modified
-        return etag
-
-    @staticmethod
-    def _should_compress(environ: dict, names: dict, body: bytes) -> bool:
         media_type = names.get("content-type", "").partition(";")[0].strip()
-        return (
+        compressible = (
             len(body) >= MIN_COMPRESS_BYTES
             and "content-encoding" not in names
             and media_type in COMPRESSIBLE
-            and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
         )
+        return Answer(status, tuple(headers), body, etag, names.get("last-modified"), compressible)
+
+    def _reply(
+        self, environ: dict, start_response: StartResponse, answer: Answer, method: str
+    ) -> Iterable[bytes]:
+        """304 when the client's copy is current, else the answer (gzipped if accepted)."""
+        if _not_modified(environ, answer.etag, answer.last_modified):
+            kept = [(n, v) for n, v in answer.headers if n.lower() in NOT_MODIFIED_HEADERS]
+            return self._send(start_response, "304 Not Modified", kept, [], method)
+        headers = list(answer.headers)
+        body = answer.body
+        if answer.compressible and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
+            body = self._compressed(answer.etag, body)
+            headers = [(n, v) for n, v in headers if n.lower() != "content-length"]
+            headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(body)))]
+        return self._send(start_response, answer.status, headers, [body], method)
 
     def _compressed(self, etag: str, body: bytes) -> bytes:
         """gzip of a body, remembered by ETag: big layers are compressed once, not per
         request."""
         packed = self._gzipped.get(etag)
-        if packed is not None:
-            self._gzipped.move_to_end(etag)
-            return packed
-        packed = gzip.compress(body, compresslevel=5)
-        self._gzipped[etag] = packed
-        if len(self._gzipped) > GZIP_CACHE_SIZE:
-            self._gzipped.popitem(last=False)
+        if packed is None:
+            packed = gzip.compress(body, compresslevel=5)
+            if len(self._gzipped) >= GZIP_CACHE_SIZE:
+                self._gzipped = {}
+            self._gzipped[etag] = packed
         return packed
 
     @staticmethod
@@ -153,6 +202,15 @@ class HttpCaching:
             _drain(chunks)
             return []
         return chunks
+
+
+# Whole answers kept for the remembered paths; a client cycling through more distinct
+# queries than this only empties the store (no unbounded growth).
+REMEMBERED_ANSWERS = 64
+
+
+def _has(headers: Headers, name: str) -> bool:
+    return any(n.lower() == name for n, _ in headers)
 
 
 def _no_write(data: bytes) -> None:
