@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import re
 import tempfile
 import unicodedata
@@ -41,11 +40,10 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from shapely.geometry import mapping
 
 from brandmap.crs import EPSG_6960, SupportedCrs, parse_crs, to_crs
 from brandmap.errors import QueryError
-from brandmap.serialize import json_value
+from brandmap.serialize import collection_bytes, feature_bytes, json_value
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -220,34 +218,16 @@ def _geometry_type(frame: gpd.GeoDataFrame, layer: str) -> str | None:
     return "Point" if layer == "products" else "MultiPolygon"
 
 
-def _rounded(geometry: shapely.Geometry | None, decimals: int) -> shapely.Geometry | None:
-    if geometry is None or geometry.is_empty:
-        return None
-    return shapely.set_precision(geometry, 10.0**-decimals, mode="pointwise")
-
-
 # --- GeoJSON ----------------------------------------------------------------------------------
 
 
 def _geojson(frame: gpd.GeoDataFrame, context: _Context) -> bytes:
     """RFC 7946 FeatureCollection: lon/lat, counter-clockwise exterior rings, no ``crs``."""
     frame = _whole_numbers(frame)
-    names = _properties(frame)
-    features = []
-    for row, geometry in zip(frame[names].itertuples(index=False), frame.geometry, strict=True):
-        geometry = _rounded(geometry, _LON_LAT_DECIMALS)
-        if geometry is not None:
-            geometry = mapping(shapely.orient_polygons(geometry, exterior_cw=False))
-        properties = {n: json_value(v) for n, v in zip(names, row, strict=True)}
-        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
-    collection = {
-        "type": "FeatureCollection",
-        "name": context.layer,
-        "attribution": context.attribution,
-        "vintage": context.vintage,
-        "features": features,
-    }
-    return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    features = feature_bytes(frame, _properties(frame), None, decimals=_LON_LAT_DECIMALS)
+    return collection_bytes(
+        features, name=context.layer, attribution=context.attribution, vintage=context.vintage
+    )
 
 
 # --- GeoPackage and Shapefile (written by GDAL) ----------------------------------------------

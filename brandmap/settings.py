@@ -66,6 +66,12 @@ SETTINGS: tuple[Setting, ...] = (
         "&copy; OpenStreetMap contributors",
         "Attribution shown for the basemap tiles.",
     ),
+    Setting(
+        "proxies",
+        "0",
+        "Reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host/-Prefix "
+        "headers are trusted (1 behind nginx), so links carry the public https URL.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -159,3 +159,19 @@ def test_security_headers_on_every_response(client):
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
         assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_links_use_the_public_url_behind_a_trusted_proxy(built_store, monkeypatch):
+    forwarded = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "map.vinhlong.gov.vn",
+        "X-Forwarded-Prefix": "/brandmap",
+    }
+    plain = create_app(built_store).test_client()
+    links = plain.get("/ogc/collections/products/items?limit=1", headers=forwarded).get_json()
+    assert links["links"][0]["href"].startswith("http://localhost/ogc/")  # not trusted
+    monkeypatch.setenv("BRANDMAP_PROXIES", "1")
+    proxied = create_app(built_store).test_client()
+    page = proxied.get("/ogc/collections/products/items?limit=1", headers=forwarded).get_json()
+    hrefs = [link["href"] for link in page["links"]]
+    assert all(h.startswith("https://map.vinhlong.gov.vn/brandmap/ogc/") for h in hrefs), hrefs

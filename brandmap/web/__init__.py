@@ -10,10 +10,11 @@ from typing import Any
 
 from flask import Flask, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from brandmap import __version__, settings
 from brandmap.dataset import Dataset
-from brandmap.errors import StoreError
+from brandmap.errors import BrandmapError, StoreError
 from brandmap.store import Store, open_store
 from brandmap.web.caching import HttpCaching, SnapshotStamp
 from brandmap.web.security import SecurityHeaders
@@ -117,8 +118,20 @@ def create_app(store: str | Store | None = None, config: dict[str, Any] | None =
     _register_pages(app)
     _register_error_handlers(app)
     caching = HttpCaching(app.wsgi_app, data.stamp, release_fingerprint(), WHOLE_LAYER_PATHS)
-    app.wsgi_app = SecurityHeaders(caching, settings.get("tiles_url"))
+    app.wsgi_app = _behind_proxies(SecurityHeaders(caching, settings.get("tiles_url")))
     return app
+
+
+def _behind_proxies(wsgi_app):
+    """Trust the X-Forwarded-* headers of the configured number of reverse proxies (and of
+    no one else: clients could forge them)."""
+    try:
+        proxies = int(settings.get("proxies"))
+    except ValueError:
+        raise BrandmapError("BRANDMAP_PROXIES must be a whole number of proxies") from None
+    if proxies <= 0:
+        return wsgi_app
+    return ProxyFix(wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
 
 
 def _register_pages(app: Flask) -> None:
