@@ -126,6 +126,12 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "Text search in names, producer and address; accents and case ignored.",
         {"type": "string", "maxLength": MAX_TEXT},
     ),
+    "polygon": _query(
+        "polygon",
+        "An area as lon,lat,lon,lat,… (WGS 84, 3 to 500 corners, closed automatically); "
+        "products inside it or on its edge.",
+        {"type": "string", "example": "105.90,10.00,106.10,10.00,106.00,10.20"},
+    ),
     "near": _query(
         "near",
         "Centre of a radius search, as lat,lon (WGS 84).",

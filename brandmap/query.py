@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from brandmap.errors import QueryError
 from brandmap.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
@@ -39,12 +40,14 @@ FILTER_PARAMS = (
     "min_stars",
     "q",
     "bbox",
+    "polygon",
     "near",
     "radius_km",
 )
 PAGE_PARAMS = ("limit", "offset")
 MAX_LIMIT = 10_000
 MAX_TEXT = 200
+MAX_POLYGON_CORNERS = 500  # a hand-drawn area; also keeps the URL under 8 KB
 EARTH_RADIUS_KM = 6371.0088
 DEFAULT_RADIUS_KM = 5.0
 # ASCII digits only (str.isdigit also accepts "²" and "٣", which int() refuses).
@@ -63,6 +66,7 @@ class ProductFilter:
     min_stars: int | None = None
     q: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    polygon: tuple[tuple[float, float], ...] | None = None  # closed ring of (lon, lat)
     near: tuple[float, float] | None = None  # (lat, lon)
     radius_km: float | None = None
 
@@ -102,6 +106,7 @@ def parse_filter(
         min_stars=_parse_int("min_stars", one.get("min_stars"), 3, 5),
         q=_parse_text(one.get("q")),
         bbox=_parse_bbox(one.get("bbox")),
+        polygon=_parse_polygon(one.get("polygon")),
         near=near,
         radius_km=_parse_radius(one.get("radius_km"), near),
     )
@@ -114,7 +119,7 @@ def lenient_filter(params: Params, communes: set[str], regions: set[str]) -> Pro
 
     >>> lenient_filter({"min_stars": ["9"], "q": ["buoi"]}, set(), set())
     ProductFilter(communes=(), region=None, category=None, brand_types=(), value_chain=None, \
-min_stars=None, q='buoi', bbox=None, near=None, radius_km=None)
+min_stars=None, q='buoi', bbox=None, polygon=None, near=None, radius_km=None)
     """
     kept: dict[str, Sequence[str]] = {}
     for name in FILTER_PARAMS:
@@ -200,6 +205,33 @@ def _parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
             "bbox must be minLon,minLat,maxLon,maxLat within -180..180, -90..90", "bbox"
         )
     return min_lon, min_lat, max_lon, max_lat
+
+
+def _parse_polygon(text: str | None) -> tuple[tuple[float, float], ...] | None:
+    """An area drawn on the map: ``lon,lat,lon,lat,…`` (WGS 84), at least three corners;
+    the ring is closed if it is not. A ring that crosses itself is refused, not repaired
+    (the repair could keep another area than the one meant).
+
+    >>> _parse_polygon("105.9,10.0,106.1,10.0,106.0,10.2")
+    ((105.9, 10.0), (106.1, 10.0), (106.0, 10.2), (105.9, 10.0))
+    """
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) % 2 or not 6 <= len(parts) <= 2 * MAX_POLYGON_CORNERS:
+        raise QueryError(
+            f"polygon must be lon,lat pairs: 3 to {MAX_POLYGON_CORNERS} corners", "polygon"
+        )
+    numbers = [_parse_number("polygon", p) for p in parts]
+    ring = list(zip(numbers[0::2], numbers[1::2], strict=True))
+    if not all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in ring):
+        raise QueryError("polygon corners must be lon,lat within -180..180, -90..90", "polygon")
+    if ring[0] != ring[-1]:
+        ring.append(ring[0])
+    shape = shapely.Polygon(ring)
+    if shape.area == 0 or not shape.is_valid:
+        raise QueryError("polygon must enclose an area without crossing itself", "polygon")
+    return tuple(ring)
 
 
 def _parse_near(text: str | None) -> tuple[float, float] | None:
@@ -311,6 +343,10 @@ class ProductIndex:
             yield lambda r: self._stars[r] >= f.min_stars
         if f.bbox:
             yield lambda r: _in_bbox(self._lon[r], self._lat[r], f.bbox)
+        if f.polygon:
+            area = shapely.Polygon(f.polygon)
+            shapely.prepare(area)  # many points against one shape
+            yield lambda r: shapely.intersects_xy(area, self._lon[r], self._lat[r])
         if f.near:
             radius = f.radius_km or DEFAULT_RADIUS_KM
             yield lambda r: haversine_km(self._lat[r], self._lon[r], *f.near) <= radius
@@ -321,6 +357,8 @@ class ProductIndex:
         """Row positions that may match, from the indexes or every row, and whether they
         are in catalog order (rows of a single box are in longitude order)."""
         boxes = [f.bbox] if f.bbox else []
+        if f.polygon:
+            boxes.append(tuple(shapely.Polygon(f.polygon).bounds))
         if f.near:
             boxes.append(_near_box(f.near, f.radius_km or DEFAULT_RADIUS_KM))
         rows = None

@@ -232,3 +232,36 @@ def test_export_bad_input(client, url, param):
     response = client.get(url)
     assert response.status_code == 400
     assert response.get_json()["param"] == param
+
+
+def _inside(lon: float, lat: float, ring: list[tuple[float, float]]) -> bool:
+    """Even-odd ray casting, written here so the API is checked against other code."""
+    inside = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def test_polygon_filter_selects_a_drawn_area(client):
+    """A concave (L-shaped) area over part of the province, as drawn on the map."""
+    ring = [(105.8, 9.6), (106.8, 9.6), (106.8, 9.95), (106.2, 9.95), (106.2, 10.4), (105.8, 10.4)]
+    polygon = ",".join(f"{lon},{lat}" for lon, lat in ring)
+    everything = client.get("/api/products?limit=10000").get_json()["features"]
+    closed = [*ring, ring[0]]
+    expected = sorted(f["id"] for f in everything if _inside(*f["geometry"]["coordinates"], closed))
+    assert 0 < len(expected) < len(everything)
+    assert _ids(client.get(f"/api/products?polygon={polygon}&limit=10000")) == expected
+    exported = client.get(f"/api/export?format=geojson&polygon={polygon}")
+    assert len(json.loads(exported.get_data())["features"]) == len(expected)
+    stats = client.get(f"/api/stats?by=category&polygon={polygon}").get_json()["rows"]
+    assert sum(row["total"] for row in stats) == len(expected)
+
+
+@pytest.mark.parametrize(
+    "polygon", ["105.9,10.0,106.1,10.0", "105,10,106,11,106,10,105,11", "a,b,c,d,e,f"]
+)
+def test_bad_polygon_is_a_400_naming_it(client, polygon):
+    response = client.get(f"/api/products?polygon={polygon}")
+    assert response.status_code == 400
+    assert response.get_json()["param"] == "polygon"

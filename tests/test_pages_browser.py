@@ -294,7 +294,12 @@ def test_drawn_rectangle_filters_products(server, browser):
         page.click("#bm-export-client")
     exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert exported["type"] == "FeatureCollection" and len(exported["features"]) == inside
+    href = page.get_attribute("#bm-export-api", "href")  # the server's file, same area
+    assert "polygon=" in href
+    with urllib.request.urlopen(urllib.parse.urljoin(server, href), timeout=10) as answer:
+        assert len(json.loads(answer.read())["features"]) == inside
     page.click("#bm-draw-clear")
+    assert "polygon=" not in page.get_attribute("#bm-export-api", "href")
     assert watched.matched() == total
     watched.check_clean()
     watched.close()

@@ -70,6 +70,13 @@ def test_parses_every_filter():
         ({"bbox": "106,10,105,11"}, "bbox"),
         ({"bbox": "nan,1,2,3"}, "bbox"),
         ({"bbox": "0,0,inf,1"}, "bbox"),
+        ({"polygon": "105.9,10.0,106.1,10.0"}, "polygon"),  # two corners
+        ({"polygon": "105.9,10.0,106.1,10.0,106.0"}, "polygon"),  # odd count
+        ({"polygon": "105,10,106,11,106,10,105,11"}, "polygon"),  # a bow tie
+        ({"polygon": "105,10,106,10,107,10"}, "polygon"),  # no area
+        ({"polygon": "105,10,106,10,nan,11"}, "polygon"),
+        ({"polygon": "105,10,106,10,106,95"}, "polygon"),
+        ({"polygon": ",".join(["105,10", "106,10", "106,11"] * 200)}, "polygon"),
         ({"near": "10.2"}, "near"),
         ({"near": "95,106"}, "near"),
         ({"near": "10,106", "radius_km": "0"}, "radius_km"),
@@ -154,6 +161,14 @@ def index():
         (ProductFilter(value_chain="rice"), ["c"]),
         (ProductFilter(bbox=(106.0, 10.0, 106.5, 10.3)), ["b", "c"]),
         (ProductFilter(near=(10.24, 106.38), radius_km=1.0), ["b"]),
+        (
+            ProductFilter(polygon=((106.2, 10.0), (106.5, 10.0), (106.4, 10.3), (106.2, 10.0))),
+            ["b", "c"],
+        ),
+        (
+            ProductFilter(polygon=((106.3, 10.1), (106.5, 10.1), (106.4, 10.3), (106.3, 10.1))),
+            ["b", "c"],
+        ),
         (ProductFilter(min_stars=4, q="dua"), ["b"]),
     ],
 )
@@ -200,17 +215,21 @@ def synthetic_index():
     width=st.floats(0.001, 1.0),
     use_bbox=st.booleans(),
     use_near=st.booleans(),
+    use_polygon=st.booleans(),
     radius=st.floats(0.1, 60),
     communes=st.lists(st.sampled_from(sorted(COMMUNES)), max_size=2),
     stars=st.sampled_from([None, 3, 4, 5]),
 )
 def test_indexed_match_equals_brute_force(
-    synthetic_index, lon, lat, width, use_bbox, use_near, radius, communes, stars
+    synthetic_index, lon, lat, width, use_bbox, use_near, use_polygon, radius, communes, stars
 ):
+    triangle = ((lon, lat), (lon + 2 * width, lat + width / 3), (lon + width / 2, lat + width))
+    area = shapely.Polygon(triangle)
     f = ProductFilter(
         communes=tuple(communes),
         min_stars=stars,
         bbox=(lon, lat, lon + width, lat + width) if use_bbox else None,
+        polygon=(*triangle, triangle[0]) if use_polygon else None,
         near=(lat, lon) if use_near else None,
         radius_km=radius if use_near else None,
     )
@@ -225,6 +244,8 @@ def test_indexed_match_equals_brute_force(
         if use_bbox and not (lon <= x[i] <= lon + width and lat <= y[i] <= lat + width):
             continue
         if use_near and haversine_km(y[i : i + 1], x[i : i + 1], lat, lon)[0] > radius:
+            continue
+        if use_polygon and not area.intersects(shapely.Point(x[i], y[i])):
             continue
         expected.append(i)
     assert list(synthetic_index.match(f)) == expected

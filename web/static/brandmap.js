@@ -756,6 +756,14 @@
       params.set('near', this.near.lat.toFixed(5) + ',' + this.near.lon.toFixed(5));
       params.set('radius_km', String(this.near.radius));
     }
+    // The drawn area goes to the server's export as polygon=lon,lat,… (outer ring, open).
+    var drawn = this.drawnGeometry;
+    if (forApi && drawn && drawn.type === 'Polygon') {
+      var ring = drawn.coordinates[0].slice(0, -1);
+      if (ring.length >= 3 && ring.length <= 500) {
+        params.set('polygon', ring.map(function (c) { return c[0].toFixed(6) + ',' + c[1].toFixed(6); }).join(','));
+      }
+    }
     return params;
   };
 
