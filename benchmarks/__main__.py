@@ -30,6 +30,7 @@ QUICK_ARGS: dict[str, list[str]] = {
     "bench_map": ["--counts", "1000", "--inline-limit", "1000", "--timeout", "120"],
     "bench_api": ["--quick"],
     "bench_ogc": ["--counts", "1000", "--repeat", "2"],
+    "bench_bbox": ["--quick"],
 }
 QUICK_TIMEOUT_S = 600
 FULL_TIMEOUT_S = 3600

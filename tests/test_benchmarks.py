@@ -164,3 +164,18 @@ def test_runner_quick_api_run_is_bounded():
     assert "| brandmap | ogc items | 200 |" in done.stdout
     assert "| floor | floor 38 KB |" in done.stdout
     assert "| bench_api | ok |" in done.stdout
+
+
+def test_bbox_curve_checks_the_index_against_a_full_scan():
+    """The curve benchmark asserts, for every query, that the index's page and count equal
+    a brute-force scan's; a quick run proves that and prints the table."""
+    from benchmarks import bench_bbox
+    from brandmap.approx import approximate_communes
+    from brandmap.build import build_snapshot
+
+    base = build_snapshot(communes=approximate_communes())
+    results = {size: bench_bbox.measure(base, size, 1) for size in (500, 2000)}
+    table = bench_bbox.format_table(results)
+    assert table.count("\n") == 1 + len(bench_bbox.QUERIES) * 2
+    assert all(cell["matches"] > 0 for row in results.values() for cell in row.values())
+
