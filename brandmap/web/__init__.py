@@ -66,8 +66,11 @@ class ServedData:
         self._stamp_now()
 
     def stamp(self) -> SnapshotStamp:
-        """The current snapshot's identity and build time, for ETag and Last-Modified
-        (checking the store first, as answers kept whole skip the request handlers)."""
+        """The served snapshot's identity and build time, for ETag and Last-Modified."""
+        return self._stamp
+
+    def fresh_stamp(self) -> SnapshotStamp:
+        """:meth:`stamp` after checking the store, for answers that skip the handlers."""
         self.current()
         return self._stamp
 
@@ -117,7 +120,9 @@ def create_app(store: str | Store | None = None, config: dict[str, Any] | None =
     app.register_blueprint(ogc.bp)
     _register_pages(app)
     _register_error_handlers(app)
-    caching = HttpCaching(app.wsgi_app, data.stamp, release_fingerprint(), WHOLE_LAYER_PATHS)
+    caching = HttpCaching(
+        app.wsgi_app, data.stamp, data.fresh_stamp, release_fingerprint(), WHOLE_LAYER_PATHS
+    )
     app.wsgi_app = _behind_proxies(SecurityHeaders(caching, settings.get("tiles_url")))
     return app
 

@@ -76,8 +76,9 @@ class HttpCaching:
     """Adds Cache-Control, ETag, Last-Modified and Vary to successful GET/HEAD answers,
     answers conditional requests with 304 and gzips compressible bodies.
 
-    ``stamp()`` names the snapshot currently served (checking the store for a new one);
-    ``release`` names the code and page assets, so a deploy invalidates cached pages too.
+    ``stamp()`` names the snapshot the handler just answered from; ``fresh_stamp()`` checks
+    the store first (for answers kept whole, which no handler sees). ``release`` names the
+    code and page assets, so a deploy invalidates cached pages too.
     Answers that set their own ETag (static assets) keep it. Streamed answers (no
     Content-Length) pass through untouched.
 
@@ -90,11 +91,13 @@ class HttpCaching:
         self,
         app: Callable,
         stamp: Callable[[], SnapshotStamp],
+        fresh_stamp: Callable[[], SnapshotStamp],
         release: str,
         remembered_paths: Iterable[str] = (),
     ) -> None:
         self.app = app
         self.stamp = stamp
+        self.fresh_stamp = fresh_stamp
         self.release = release
         self.remembered_paths = frozenset(remembered_paths)
         self._gzipped: dict[str, bytes] = {}
@@ -129,7 +132,7 @@ class HttpCaching:
         path = environ.get("PATH_INFO", "")
         if path not in self.remembered_paths:
             return None
-        stamp = self.stamp().id
+        stamp = self.fresh_stamp().id
         if stamp != self._answers_of:  # a new snapshot: forget the old answers
             self._answers = {}
             self._answers_of = stamp
