@@ -33,6 +33,7 @@ COMPRESSIBLE = frozenset(
         "application/javascript",
         "text/javascript",
         "text/css",
+        "image/svg+xml",
         "application/vnd.google-earth.kml+xml",
     }
 )

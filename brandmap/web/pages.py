@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import mimetypes
 from functools import lru_cache
@@ -19,8 +18,6 @@ bp = Blueprint("pages", __name__)
 
 VENDOR_MAX_AGE = 7 * 24 * 3600  # npm files change only with web/package-lock.json
 STATIC_MAX_AGE = 300
-# Text assets are sent gzip-compressed (Leaflet, stylesheets); fonts and images already are.
-COMPRESS_SUFFIXES = (".js", ".css", ".svg", ".map")
 
 
 def _known_places() -> tuple[set[str], set[str]]:
@@ -63,29 +60,21 @@ def index() -> Response:
 
 
 @lru_cache(maxsize=256)
-def _asset(path: Path, mtime_ns: int) -> tuple[bytes, bytes | None, str]:
-    """File bytes, their gzip (for text assets) and an ETag; read once per file version."""
+def _asset(path: Path, mtime_ns: int) -> tuple[bytes, str]:
+    """File bytes and an ETag of their content; read once per file version."""
     data = path.read_bytes()
-    packed = gzip.compress(data, compresslevel=6) if path.suffix in COMPRESS_SUFFIXES else None
-    etag = hashlib.blake2b(data, digest_size=12).hexdigest()
-    return data, packed, etag
+    return data, hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
 def _send_asset(path: Path, max_age: int) -> Response:
-    data, packed, etag = _asset(path, path.stat().st_mtime_ns)
+    """The file with its own ETag and lifetime; 304s and gzip come from the caching layer."""
+    data, etag = _asset(path, path.stat().st_mtime_ns)
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if path.suffix == ".js":
         mimetype = "text/javascript"
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    elif packed is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = Response(packed, mimetype=mimetype)
-        response.headers["Content-Encoding"] = "gzip"
-    else:
-        response = Response(data, mimetype=mimetype)
+    response = Response(data, mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
-    response.headers["Vary"] = "Accept-Encoding"
     return response
 
 
