@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
-import psycopg
 import shapely
 
 from benchmarks.synthetic import synthetic_products
@@ -64,17 +63,6 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def _drop_namespace(url: str, namespace: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname = %s OR nspname ~ %s",
-            [namespace, f"^{namespace}_g[0-9]+$"],
-        ).fetchall()
-        for (schema,) in rows:
-            query = psycopg.sql.SQL("DROP SCHEMA {} CASCADE")
-            conn.execute(query.format(psycopg.sql.Identifier(schema)))
-
-
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     count = int(args[0]) if args else 100_000
@@ -87,12 +75,11 @@ def main(argv: list[str] | None = None) -> None:
     if not url:
         print("postgis: skipped (BRANDMAP_TEST_POSTGIS is not set)")
         return
-    namespace = f"bench_{uuid.uuid4().hex[:8]}"
+    postgis = PostGISStore(url, namespace=f"bench_{uuid.uuid4().hex[:8]}")
     try:
-        postgis = PostGISStore(url, namespace=namespace)
         _report("postgis", bench_store(postgis, snapshot), bench_store(postgis, snapshot))
     finally:
-        _drop_namespace(url, namespace)
+        postgis.drop()
 
 
 def _report(name: str, first: tuple[float, float], second: tuple[float, float]) -> None:

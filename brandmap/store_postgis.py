@@ -172,6 +172,14 @@ class PostGISStore:
             _drop_old_generations(conn, self.namespace)
         self._version_checked = -float("inf")
 
+    def drop(self) -> None:
+        """Remove this store from the database: every generation and the control schema
+        (a throwaway store's clean-up; a province keeps its data)."""
+        with self._connect() as conn:
+            for schema in [self.namespace, *_generation_schemas(conn, self.namespace)]:
+                conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(_ident(schema)))
+        self._version_checked = -float("inf")
+
     def _read_generation(self, which: str) -> Snapshot:
         with self._connect() as conn:
             # A generation is dropped only two writes after it stopped being current, so a
@@ -320,10 +328,7 @@ def _drop_old_generations(conn: _Conn, namespace: str) -> None:
     keep = conn.execute(
         sql.SQL("SELECT current, previous FROM {}").format(_ident(namespace, "generation"))
     ).fetchone()
-    rows = conn.execute(
-        "SELECT nspname FROM pg_namespace WHERE nspname ~ %s", [f"^{namespace}_g[0-9]+$"]
-    ).fetchall()
-    for (schema,) in rows:
+    for schema in _generation_schemas(conn, namespace):
         if schema in keep:
             continue
         try:
@@ -333,6 +338,13 @@ def _drop_old_generations(conn: _Conn, namespace: str) -> None:
                 conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(_ident(schema)))
         except psycopg.Error:
             continue  # still being read, or already gone: the next write tries again
+
+
+def _generation_schemas(conn: _Conn, namespace: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT nspname FROM pg_namespace WHERE nspname ~ %s", [f"^{namespace}_g[0-9]+$"]
+    ).fetchall()
+    return [schema for (schema,) in rows]
 
 
 def _lock_generation(conn: _Conn, schema: str) -> None:

@@ -95,20 +95,12 @@ def postgis_url() -> str:
 
 
 def _postgis_namespace(url: str) -> Iterator:
-    import psycopg
-    from psycopg import sql
-
     from brandmap.store_postgis import PostGISStore
 
     namespace = f"test_{uuid.uuid4().hex[:12]}"
-    yield PostGISStore(url, namespace=namespace)
-    with psycopg.connect(url, autocommit=True) as conn:
-        schemas = conn.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname = %s OR nspname ~ %s",
-            [namespace, f"^{namespace}_g[0-9]+$"],
-        ).fetchall()
-        for (schema,) in schemas:
-            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+    store = PostGISStore(url, namespace=namespace)
+    yield store
+    store.drop()
 
 
 @pytest.fixture

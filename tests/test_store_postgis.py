@@ -137,6 +137,14 @@ def test_replacing_keeps_one_backup_and_drops_older_generations(postgis_store, p
     assert _schemas(postgis_url, ns) == [ns, f"{ns}_g2", f"{ns}_g3"]
 
 
+def test_drop_removes_the_store_and_every_generation(postgis_store, postgis_url):
+    for name in ("first", "second"):
+        postgis_store.write(tiny_snapshot(name))
+    postgis_store.drop()
+    assert _schemas(postgis_url, postgis_store.namespace) == []
+    assert not postgis_store.exists()
+
+
 def test_views_show_the_current_snapshot_to_gis_clients(postgis_store, postgis_url):
     postgis_store.write(tiny_snapshot("first"))
     postgis_store.write(tiny_snapshot("second"))
