@@ -433,8 +433,8 @@ def bench_floor(size: int, options: Options) -> list[Measurement]:
 def synthetic_store(size: int, folder: Path):
     """A store of ``size`` synthetic products on the real (approximate) communes."""
     from benchmarks.synthetic import synthetic_snapshot
-    from brandmap.approx import approximate_communes
-    from brandmap.build import build_snapshot
+    from brandmap.build.snapshot import build_snapshot
+    from brandmap.geo.approx import approximate_communes
     from brandmap.store import GeoPackageStore
 
     base = build_snapshot(communes=approximate_communes())

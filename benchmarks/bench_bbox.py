@@ -30,8 +30,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import shapely
 
-from brandmap.dataset import Dataset
-from brandmap.query import ProductFilter
+from brandmap.present.dataset import Dataset
+from brandmap.query.filters import ProductFilter
 from brandmap.store import Snapshot
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
@@ -56,7 +56,7 @@ def full_scan(lon: np.ndarray, lat: np.ndarray, f: ProductFilter) -> tuple[np.nd
     elif f.polygon is not None:
         inside = shapely.intersects_xy(shapely.Polygon(f.polygon), lon, lat)
     else:
-        from brandmap.query import haversine_km
+        from brandmap.query.filters import haversine_km
 
         inside = haversine_km(lat, lon, *f.near) <= f.radius_km
     rows = np.sort(np.flatnonzero(inside))
@@ -132,8 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000, 5 timings")
     args = parser.parse_args(argv)
     sizes, repeat = ([1_000, 10_000], 5) if args.quick else (args.sizes, args.repeat)
-    from brandmap.approx import approximate_communes
-    from brandmap.build import build_snapshot
+    from brandmap.build.snapshot import build_snapshot
+    from brandmap.geo.approx import approximate_communes
 
     base = build_snapshot(communes=approximate_communes())
     results = {}

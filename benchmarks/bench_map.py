@@ -40,7 +40,8 @@ from pathlib import Path
 import folium
 from folium.plugins import MarkerCluster
 
-from brandmap import mapview, settings
+from brandmap import settings
+from brandmap.present import mapview
 from brandmap.store import GeoPackageStore, Snapshot, open_store
 
 CHROMIUM = "/usr/bin/chromium"
@@ -92,7 +93,7 @@ def base_snapshot(store: str | None) -> Snapshot:
     backend = open_store(location)
     if backend.exists():
         return backend.read()
-    from brandmap.build import build_snapshot
+    from brandmap.build.snapshot import build_snapshot
 
     print(f"(no store at {location}: building one from data/)", file=sys.stderr)
     return build_snapshot()
@@ -140,7 +141,7 @@ def bench_app(store: str, inline_file: str = ""):
     """The real app, plus ``/bench/inline`` serving the inline page (for gunicorn)."""
     from flask import Response
 
-    from brandmap.web import create_app
+    from brandmap.service.web import create_app
 
     app = create_app(store=store)
     if inline_file:

@@ -42,7 +42,7 @@ def base_snapshot(store: str | None) -> Snapshot:
     backend = open_store(store or settings.default_store())
     if backend.exists():
         return backend.read()
-    from brandmap.build import build_snapshot
+    from brandmap.build.snapshot import build_snapshot
 
     return build_snapshot()
 
@@ -83,7 +83,7 @@ def _walk_all(client) -> float:
 
 
 def measure(snapshot: Snapshot, repeat: int) -> dict:
-    from brandmap.web import create_app
+    from brandmap.service.web import create_app
 
     with tempfile.TemporaryDirectory() as folder:
         store = GeoPackageStore(Path(folder) / "bench.gpkg")

@@ -21,9 +21,9 @@ import geopandas as gpd
 import shapely
 
 from benchmarks.synthetic import synthetic_products
-from brandmap.approx import approximate_communes
+from brandmap.geo.approx import approximate_communes
 from brandmap.store import GeoPackageStore, Snapshot, Store
-from brandmap.store_postgis import PostGISStore
+from brandmap.store.postgis import PostGISStore
 
 __all__ = ["bench_store", "main"]
 

@@ -230,7 +230,7 @@ def floor_command(port: int, workers: int = 4) -> list[str]:
 
 def brandmap_command(store: Path, port: int, workers: int = 4) -> list[str]:
     """``brandmap serve`` as users run it (its default settings: no access log)."""
-    launcher = "from brandmap.cli import main; main()"
+    launcher = "from brandmap.cli.main import main; main()"
     return [sys.executable, "-c", launcher, "serve", "--store", str(store),
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
 
@@ -241,9 +241,9 @@ LONG_TIMEOUT_S = 900
 def brandmap_gunicorn_command(store: Path, port: int, workers: int = 4) -> list[str]:
     """The app and gunicorn settings of ``brandmap serve`` with a long worker timeout, for
     catalogs whose first request per worker outlasts the shipped timeout."""
-    from brandmap.serve import THREADS_PER_WORKER
+    from brandmap.service.serve import THREADS_PER_WORKER
 
-    app = f"brandmap.web:create_app({str(store)!r})"
+    app = f"brandmap.service.web:create_app({str(store)!r})"
     return _gunicorn(sys.executable, port, workers, app, "--preload", "--worker-class", "gthread",
                      "--threads", str(THREADS_PER_WORKER), timeout=LONG_TIMEOUT_S)
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from brandmap.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
+from brandmap.catalog.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
 from brandmap.store import Snapshot
 
 __all__ = ["synthetic_products", "synthetic_snapshot"]

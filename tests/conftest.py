@@ -34,8 +34,8 @@ def upstream_mirror(reference_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_snapshot():
     """The real catalog built on the offline (approximate) communes."""
-    from brandmap.approx import approximate_communes
-    from brandmap.build import build_snapshot
+    from brandmap.build.snapshot import build_snapshot
+    from brandmap.geo.approx import approximate_communes
 
     return build_snapshot(communes=approximate_communes())
 
@@ -53,7 +53,7 @@ def built_store(tmp_path_factory, real_snapshot) -> str:
 @pytest.fixture(scope="session", params=["gpkg", "postgis"])
 def app(request, built_store, real_snapshot):
     """The service on each store backend: every API test runs on both."""
-    from brandmap.web import create_app
+    from brandmap.service.web import create_app
 
     if request.param == "gpkg":
         return create_app(built_store)
@@ -79,7 +79,7 @@ def postgis_url() -> str:
     """
     import psycopg
 
-    from brandmap.store_postgis import redact_url
+    from brandmap.store.postgis import redact_url
 
     url = os.environ.get(POSTGIS_ENV)
     in_ci = os.environ.get("CI") == "true"
@@ -95,7 +95,7 @@ def postgis_url() -> str:
 
 
 def _postgis_namespace(url: str) -> Iterator:
-    from brandmap.store_postgis import PostGISStore
+    from brandmap.store.postgis import PostGISStore
 
     namespace = f"test_{uuid.uuid4().hex[:12]}"
     store = PostGISStore(url, namespace=namespace)

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import shapely
 
-from brandmap import admin
-from brandmap.approx import _metres, approximate_communes, thiessen_partition
-from brandmap.boundaries import AREA_CRS, LAYER_COLUMNS
-from brandmap.outline import natural_earth_package, province_outline
+from brandmap.geo import register
+from brandmap.geo.approx import _metres, approximate_communes, thiessen_partition
+from brandmap.geo.boundaries import AREA_CRS, LAYER_COLUMNS
+from brandmap.geo.outline import natural_earth_package, province_outline
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def layer() -> gpd.GeoDataFrame:
 def test_one_valid_polygon_per_commune(layer: gpd.GeoDataFrame) -> None:
     assert list(layer.columns) == [*LAYER_COLUMNS, "geometry"]
     assert len(layer) == 124
-    assert sorted(layer["code"]) == sorted(c.code for c in admin.communes())
+    assert sorted(layer["code"]) == sorted(c.code for c in register.communes())
     assert layer.crs.to_epsg() == 4326
     assert (layer["geometry_quality"] == "approximate").all()
     assert layer.geometry.is_valid.all()
@@ -32,9 +32,9 @@ def test_one_valid_polygon_per_commune(layer: gpd.GeoDataFrame) -> None:
 
 
 def test_names_come_from_the_register(layer: gpd.GeoDataFrame) -> None:
-    register = {c.code: c for c in admin.communes()}
+    by_code = {c.code: c for c in register.communes()}
     for row in layer.itertuples():
-        assert row.name == register[row.code].name
+        assert row.name == by_code[row.code].name
         assert row.kind == register[row.code].kind
         assert row.former_province in {"Bến Tre", "Trà Vinh", "Vĩnh Long"}
 
@@ -50,7 +50,7 @@ def test_cells_cover_the_outline_without_overlap(layer: gpd.GeoDataFrame) -> Non
 
 def test_every_commune_centre_lies_in_its_polygon(layer: gpd.GeoDataFrame) -> None:
     by_code = dict(zip(layer["code"], layer.geometry, strict=True))
-    for commune in admin.communes():
+    for commune in register.communes():
         assert by_code[commune.code].contains(shapely.Point(commune.lon, commune.lat))
 
 
@@ -66,7 +66,7 @@ def test_falls_back_to_a_hull_without_natural_earth(tmp_path: Path) -> None:
 
 
 def _seeds():
-    from brandmap.approx import seeds
+    from brandmap.geo.approx import seeds
 
     return seeds()
 
@@ -88,7 +88,7 @@ def test_beats_voronoi_of_new_centres(reference_dir: Path, layer: gpd.GeoDataFra
     real_m = dict(zip(real["code"], real.to_crs(AREA_CRS).geometry, strict=True))
     ours = dict(zip(layer["code"], layer.to_crs(AREA_CRS).geometry, strict=True))
 
-    new = admin.communes()
+    new = register.communes()
     outline = province_outline([(s.lon, s.lat) for s in _seeds()]).geometry
     points = _metres([c.lon for c in new], [c.lat for c in new])
     plain = thiessen_partition(points, [c.code for c in new], outline)

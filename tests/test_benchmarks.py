@@ -100,7 +100,7 @@ def test_quick_options_are_small():
 
 def test_pygeoapi_config_and_data(tmp_path):
     from benchmarks.synthetic import synthetic_products
-    from brandmap.approx import approximate_communes
+    from brandmap.geo.approx import approximate_communes
 
     products = synthetic_products(approximate_communes(), 20)
     geojson, gpkg = peers.write_pygeoapi_data(products, tmp_path)
@@ -170,8 +170,8 @@ def test_bbox_curve_checks_the_index_against_a_full_scan():
     """The curve benchmark asserts, for every query, that the index's page and count equal
     a brute-force scan's; a quick run proves that and prints the table."""
     from benchmarks import bench_bbox
-    from brandmap.approx import approximate_communes
-    from brandmap.build import build_snapshot
+    from brandmap.build.snapshot import build_snapshot
+    from brandmap.geo.approx import approximate_communes
 
     base = build_snapshot(communes=approximate_communes())
     results = {size: bench_bbox.measure(base, size, 1) for size in (500, 2000)}

@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Polygon
 
-from brandmap import admin, boundaries, crs
-from brandmap.boundaries import (
+from brandmap.errors import BoundaryError, FetchError
+from brandmap.geo import boundaries, crs, register
+from brandmap.geo.boundaries import (
     AREA_CRS,
     LAYER_COLUMNS,
     fetch_boundaries,
@@ -24,9 +25,8 @@ from brandmap.boundaries import (
     read_manifest,
     save_real_boundaries,
 )
-from brandmap.errors import BoundaryError, FetchError
 
-CODES = sorted(c.code for c in admin.communes())
+CODES = sorted(c.code for c in register.communes())
 
 
 @pytest.fixture(scope="session")
@@ -76,14 +76,14 @@ def test_fetch_gives_the_official_layer(fetched: gpd.GeoDataFrame) -> None:
     assert (fetched.geom_type == "MultiPolygon").all()
     assert (fetched["geometry_quality"] == "official").all()
     assert fetched["area_km2"].sum() == pytest.approx(6088, rel=0.01)
-    register = {c.code: c.name for c in admin.communes()}
-    assert all(register[c] == n for c, n in zip(fetched["code"], fetched["name"], strict=True))
+    names = {c.code: c.name for c in register.communes()}
+    assert all(names[c] == n for c, n in zip(fetched["code"], fetched["name"], strict=True))
 
 
 @pytest.mark.reference
 def test_register_centres_fall_in_their_polygons(fetched: gpd.GeoDataFrame) -> None:
     by_code = dict(zip(fetched["code"], fetched.geometry, strict=True))
-    inside = sum(by_code[c.code].contains(shapely.Point(c.lon, c.lat)) for c in admin.communes())
+    inside = sum(by_code[c.code].contains(shapely.Point(c.lon, c.lat)) for c in register.communes())
     assert inside == 124
 
 

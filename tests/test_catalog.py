@@ -14,8 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from brandmap import catalog
-from brandmap.catalog import (
+from brandmap.catalog.reading import (
     Problem,
     has_errors,
     load_catalog,
@@ -23,8 +22,8 @@ from brandmap.catalog import (
     validate_file,
     validate_products,
 )
-from brandmap.errors import ValidationError
-from brandmap.schema import (
+from brandmap.catalog.reading import reading as catalog
+from brandmap.catalog.schema import (
     BRAND_TYPES,
     CATEGORIES,
     CATEGORY_LABELS,
@@ -36,6 +35,7 @@ from brandmap.schema import (
     parse_stars,
     parse_year,
 )
+from brandmap.errors import ValidationError
 from brandmap.settings import REPO_ROOT
 
 PRODUCTS = REPO_ROOT / "data" / "products" / "products.csv"

@@ -10,7 +10,7 @@ import pyogrio
 import pytest
 from click.testing import CliRunner
 
-from brandmap.cli import main
+from brandmap.cli.main import main
 from brandmap.settings import REPO_ROOT
 from brandmap.store import GeoPackageStore
 

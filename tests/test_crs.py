@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, box
 
-from brandmap import crs
 from brandmap.errors import QueryError, ValidationError
+from brandmap.geo import crs
 
 # --- independent reference implementation -------------------------------------------------
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 import pytest
 
-from brandmap.cli import main
-from brandmap.openapi import ROUTES
+from brandmap.cli.main import main
+from brandmap.service.openapi import ROUTES
 from brandmap.settings import REPO_ROOT, SETTINGS
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")

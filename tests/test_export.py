@@ -25,9 +25,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Point, box
 
-from brandmap import crs
 from brandmap.errors import QueryError
-from brandmap.export import (
+from brandmap.geo import crs
+from brandmap.present.export import (
     EXPORT_FORMATS,
     EXPORT_LAYERS,
     MEDIA_TYPES,

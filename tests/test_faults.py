@@ -40,7 +40,7 @@ from builders import xlsx_bytes
 from click.testing import CliRunner
 
 from benchmarks.load import serving, worker_pids
-from brandmap.cli import main
+from brandmap.cli.main import main
 
 BIN = Path(sys.executable).parent
 BRANDMAP = str(BIN / "brandmap")
@@ -309,7 +309,7 @@ def test_broken_file_is_refused_clearly(name, store, tmp_path):
 
 def test_cp1258_file_is_read_correctly(tmp_path):
     """Windows-1258 bytes in a file called .csv: decoded, not refused (a supported encoding)."""
-    from brandmap.catalog import read_products
+    from brandmap.catalog.reading import read_products
 
     path = tmp_path / "cp1258.csv"
     path.write_bytes(
@@ -342,7 +342,7 @@ def test_100k_rows_validate_in_reasonable_time(tmp_path):
 
 
 def test_over_the_row_limit_is_refused_clearly(tmp_path, store):
-    from brandmap.catalog import MAX_ROWS
+    from brandmap.catalog.reading import MAX_ROWS
 
     path = tmp_path / "too_many.csv"
     path.write_text("\n".join(_valid_rows(MAX_ROWS + 1)) + "\n", encoding="utf-8")
@@ -570,7 +570,7 @@ def test_serve_on_a_broken_store_stays_up_and_recovers(kind, built_store, tmp_pa
 
 
 def test_healthz_of_a_broken_store_names_no_internal_path(built_store, tmp_path):
-    from brandmap.web import create_app
+    from brandmap.service.web import create_app
 
     path = tmp_path / "brandmap.gpkg"
     path.write_bytes(Path(built_store).read_bytes()[:50_000])
@@ -619,7 +619,7 @@ def _pg_ready(data: Path) -> bool:
 
 def test_postgis_restart_under_load(postgis_store, real_snapshot):
     """Requests during a database restart: no 5xx; afterwards new snapshots are served."""
-    from brandmap.web import create_app
+    from brandmap.service.web import create_app
 
     data = _postgis_data_dir()
     if data is None:

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
 from brandmap.errors import QueryError
-from brandmap.query import FILTER_PARAMS
+from brandmap.query.filters import FILTER_PARAMS
 
 ROUTES_WITH_FILTERS = ("/api/products", "/api/stats", "/api/export")
 OGC_ITEMS = "/ogc/collections/{}/items"
@@ -50,7 +50,7 @@ FUZZ = settings(
 
 @pytest.fixture(scope="module")
 def gpkg_app(built_store):
-    from brandmap.web import create_app
+    from brandmap.service.web import create_app
 
     return create_app(built_store)
 
@@ -83,7 +83,7 @@ def openapi_schema(gpkg_app):
 
 
 def _route_paths() -> list[str]:
-    from brandmap.openapi import ROUTES
+    from brandmap.service.openapi import ROUTES
 
     return [route.path for route in ROUTES]
 
@@ -275,9 +275,9 @@ def test_map_page_opens_any_link(gpkg_client, params):
 @given(params=st.dictionaries(NAMES, st.lists(VALUES, min_size=1, max_size=3), max_size=6))
 def test_query_parsers_raise_only_query_errors(real_snapshot, params):
     """parse_filter / parse_page / OGC bbox and datetime: a result or a QueryError."""
-    from brandmap import ogc
-    from brandmap.crs import CRS84, EPSG_4326
-    from brandmap.query import PAGE_PARAMS, parse_filter, parse_page
+    from brandmap.geo.crs import CRS84, EPSG_4326
+    from brandmap.query.filters import PAGE_PARAMS, parse_filter, parse_page
+    from brandmap.service import ogc
 
     communes = set(real_snapshot.communes["code"])
     regions = set(real_snapshot.regions["id"])
@@ -340,7 +340,7 @@ def test_extreme_datetimes_are_a_400(gpkg_client, value):
 @example(text="\x00" * 10)
 @example(text="xã " * 2000)
 def test_resolve_any_text(text):
-    from brandmap.resolve import resolve
+    from brandmap.catalog.resolve import resolve
 
     result = resolve(text).to_dict()
     assert result["code"] is None or re.fullmatch(r"[0-9]{5}", result["code"])
@@ -373,7 +373,7 @@ def _mutate(data: bytes, edits: list[tuple[int, int]]) -> bytes:
 )
 def test_read_products_any_bytes(tmp_path, suffix, base, data, edits):
     """Random or mutated bytes under any product-file name: rows and problems, no exception."""
-    from brandmap.catalog import read_products, validate_products
+    from brandmap.catalog.reading import read_products, validate_products
 
     seeds = {
         "random": data,
@@ -513,7 +513,7 @@ def test_export_file_names_are_safe(gpkg_client):
 def test_export_filename_function_cannot_escape():
     from datetime import date
 
-    from brandmap.export import export_filename
+    from brandmap.present.export import export_filename
 
     for layer in ("../../etc/passwd", "a/b\\c", "\x00", "Sản phẩm", "", "..", "CON"):
         name = export_filename(layer, "EPSG:4326", "csv", date(2026, 1, 1))
@@ -532,8 +532,8 @@ FORMULAS = [
 
 def test_csv_export_neutralises_formulas(real_snapshot, tmp_path):
     """Cells a spreadsheet would run as formulas come out as text (leading apostrophe)."""
+    from brandmap.service.web import create_app
     from brandmap.store import GeoPackageStore, Snapshot
-    from brandmap.web import create_app
 
     products = real_snapshot.products.copy()
     for i, formula in enumerate(FORMULAS):
@@ -585,7 +585,7 @@ def test_security_headers(gpkg_client, url):
 
 def test_error_bodies_hide_internals(gpkg_app, monkeypatch):
     """An unexpected exception anywhere: a 500 JSON that names nothing internal."""
-    from brandmap import api
+    from brandmap.service import api
 
     def boom(*args, **kwargs):
         raise RuntimeError(f"secret {Path(__file__)} postgresql://user:pw@host/db")

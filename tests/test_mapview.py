@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from brandmap import mapview
-from brandmap.mapview import PageConfig, external_asset_urls, page_filters, render_map_page
+from brandmap.present import mapview
+from brandmap.present.mapview import PageConfig, external_asset_urls, page_filters, render_map_page
 
 XSS_NAME = '<img src=x onerror="window.__xss=1">'
 XSS_ID = "xss-probe"
@@ -148,7 +148,7 @@ def build_test_store(path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    from brandmap.web import create_app
+    from brandmap.service.web import create_app
 
     store = build_test_store(tmp_path_factory.mktemp("store") / "brandmap.gpkg")
     app = create_app(store=str(store))

@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pyproj.transformer import TransformerGroup
 
-from brandmap import ogc
-from brandmap.crs import CRS84, EPSG_4326, EPSG_9209, transform_bbox
 from brandmap.errors import QueryError
+from brandmap.geo.crs import CRS84, EPSG_4326, EPSG_9209, transform_bbox
+from brandmap.service import ogc
+from brandmap.service.web import create_app
 from brandmap.store import GeoPackageStore, Snapshot
-from brandmap.web import create_app
 
 SCRIPT = "<script>alert(1)</script>"
 ITEMS = "/ogc/collections/products/items"
@@ -111,7 +111,7 @@ def _path_and_query(href: str) -> str:
 
 
 def _pinned_9209():
-    """PROJ's own EPSG:6960-based operation, independent of brandmap.crs."""
+    """PROJ's own EPSG:6960-based operation, independent of brandmap.geo.crs."""
     group = TransformerGroup("EPSG:4326", "EPSG:9209", always_xy=True)
     return next(t for t in group.transformers if "VN-2000 to WGS 84 (2)" in t.description)
 

@@ -17,8 +17,8 @@ import pyogrio
 import pytest
 from pyproj.transformer import TransformerGroup
 
-from brandmap.crs import pipeline_definition
-from brandmap.ogc import date_interval
+from brandmap.geo.crs import pipeline_definition
+from brandmap.service.ogc import date_interval
 
 GDAL = shutil.which("ogrinfo") and shutil.which("ogr2ogr")
 needs_gdal = pytest.mark.skipif(not GDAL, reason="GDAL command-line tools are not installed")
@@ -42,7 +42,7 @@ class _Recorder:
 def live(built_store) -> Iterator[tuple[str, _Recorder]]:
     from werkzeug.serving import make_server
 
-    from brandmap.web import create_app
+    from brandmap.service.web import create_app
 
     recorder = _Recorder(create_app(built_store))
     httpd = make_server("127.0.0.1", 0, recorder, threaded=True)

@@ -8,9 +8,9 @@ import pytest
 from builders import tiny_snapshot
 from openapi_spec_validator import validate
 
-from brandmap import ogc, openapi
+from brandmap.service import ogc, openapi
+from brandmap.service.web import create_app
 from brandmap.store import GeoPackageStore
-from brandmap.web import create_app
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -48,7 +48,7 @@ def test_document_is_valid_openapi_3(document):
 def test_every_served_rule_is_described(app, document):
     described = {(path, method) for path, item in document["paths"].items() for method in item}
     missing = _served(app) - described
-    assert not missing, f"routes missing from brandmap.openapi.ROUTES: {sorted(missing)}"
+    assert not missing, f"routes missing from brandmap.service.openapi.ROUTES: {sorted(missing)}"
 
 
 def test_every_described_route_is_served(app, document):

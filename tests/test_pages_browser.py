@@ -43,7 +43,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     from test_mapview import build_test_store
     from werkzeug.serving import make_server
 
-    from brandmap.web import create_app
+    from brandmap.service.web import create_app
 
     store = build_test_store(tmp_path_factory.mktemp("browser") / "brandmap.gpkg")
     httpd = make_server("127.0.0.1", 0, create_app(store=str(store)), threaded=True)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brandmap.errors import QueryError
-from brandmap.query import (
+from brandmap.query.filters import (
     FILTER_PARAMS,
     ProductFilter,
     ProductIndex,

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brandmap.admin import communes
+from brandmap.catalog.resolve import Resolution, resolve, resolve_many
 from brandmap.errors import ValidationError
-from brandmap.resolve import Resolution, resolve, resolve_many
+from brandmap.geo.register import communes
 from brandmap.text import fold
 
 ADDRESSES = Path(__file__).parent / "data" / "addresses.csv"

@@ -28,7 +28,7 @@ def test_failed_write_leaves_previous_store_readable(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("brandmap.store._write_meta", explode)
+    monkeypatch.setattr("brandmap.store.geopackage._write_meta", explode)
     with pytest.raises(RuntimeError):
         store.write(tiny_snapshot("second"))
     assert store.path.read_bytes() == before

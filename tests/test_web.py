@@ -7,8 +7,8 @@ import shutil
 from datetime import datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
+from brandmap.service.web import create_app
 from brandmap.store import GeoPackageStore
-from brandmap.web import create_app
 
 
 def test_etag_and_conditional_requests(client):
@@ -141,7 +141,7 @@ def test_corrupted_store_keeps_last_good_snapshot(built_store, tmp_path):
 
 
 def test_unexpected_errors_hide_internals(app, monkeypatch):
-    from brandmap import api
+    from brandmap.service import api
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret internal path /srv/x")

@@ -1,0 +1,168 @@
+"""The Flask service: an app factory and thin adapters over :mod:`brandmap.service.api`."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, abort, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from brandmap import __version__, settings
+from brandmap.errors import BrandmapError, StoreError
+from brandmap.present.dataset import Dataset
+from brandmap.service.web.caching import HttpCaching, SnapshotStamp
+from brandmap.service.web.security import SecurityHeaders
+from brandmap.store import Store, open_store
+
+__all__ = ["ServedData", "create_app", "release_fingerprint", "served"]
+
+WEB_DIR = settings.REPO_ROOT / "web"
+
+log = logging.getLogger("brandmap.service.web")
+MAX_REQUEST_BYTES = 1 * 1024 * 1024
+# Whole layers, the same for every user: their answers are kept until the data changes.
+WHOLE_LAYER_PATHS = ("/api/communes", "/api/regions")
+
+
+class ServedData:
+    """The snapshot being served, reloaded when the store changes (build, import, fetch).
+
+    Workers check the store's version on each request (a file stat for GeoPackage), so an
+    import is visible without a restart. A missing or unreadable store is reported, not
+    fatal: the last good snapshot keeps being served, and ``/healthz`` says what is wrong.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.version: str | None = None
+        self.dataset: Dataset | None = None
+        self.problem: str | None = None
+        self._lock = threading.Lock()
+        self._stamp = SnapshotStamp("none")
+
+    def current(self) -> Dataset | None:
+        version = self.store.version()
+        if version != self.version or self.dataset is None:
+            with self._lock:
+                self._reload(version)
+        return self.dataset
+
+    def _reload(self, version: str | None) -> None:
+        if version == self.version and self.dataset is not None:
+            return
+        try:
+            self.dataset = Dataset(self.store.read()).warmed()
+            self.problem = None
+        except StoreError as exc:
+            if self.problem != str(exc):
+                log.error("store unavailable: %s", exc)
+            self.problem = str(exc)
+        self.version = version
+        self._stamp_now()
+
+    def stamp(self) -> SnapshotStamp:
+        """The served snapshot's identity and build time, for ETag and Last-Modified."""
+        return self._stamp
+
+    def fresh_stamp(self) -> SnapshotStamp:
+        """:meth:`stamp` after checking the store, for answers that skip the handlers."""
+        self.current()
+        return self._stamp
+
+    def _stamp_now(self) -> None:
+        dataset = self.dataset
+        built_at = dataset.snapshot.meta.get("built_at") if dataset is not None else None
+        self._stamp = SnapshotStamp(f"{self.version}", _parse_time(built_at))
+
+
+def _parse_time(value: object) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def release_fingerprint() -> str:
+    """Identifies this release of the code and of the page's own assets and messages."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=8)
+    for folder in (WEB_DIR / "static", WEB_DIR / "i18n"):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def served() -> ServedData:
+    return current_app.extensions["brandmap.served"]
+
+
+def create_app(store: str | Store | None = None, config: dict[str, Any] | None = None) -> Flask:
+    """The service over ``store``: a location, an open store, or the configured store."""
+    app = Flask(__name__, static_folder=None)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, JSON_AS_ASCII=False)
+    app.config.update(config or {})
+    if store is None or isinstance(store, str):
+        store = open_store(store or settings.default_store())
+    data = ServedData(store)
+    data.current()
+    app.extensions["brandmap.served"] = data
+
+    from brandmap.service.web import api, ogc
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(ogc.bp)
+    _register_pages(app)
+    _register_error_handlers(app)
+    caching = HttpCaching(
+        app.wsgi_app, data.stamp, data.fresh_stamp, release_fingerprint(), WHOLE_LAYER_PATHS
+    )
+    app.wsgi_app = _behind_proxies(SecurityHeaders(caching, settings.get("tiles_url")))
+    return app
+
+
+def _behind_proxies(wsgi_app):
+    """Trust the X-Forwarded-* headers of the configured number of reverse proxies (and of
+    no one else: clients could forge them)."""
+    try:
+        proxies = int(settings.get("proxies"))
+    except ValueError:
+        raise BrandmapError("BRANDMAP_PROXIES must be a whole number of proxies") from None
+    if proxies <= 0:
+        return wsgi_app
+    return ProxyFix(wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
+
+
+def _register_pages(app: Flask) -> None:
+    from brandmap.service.web import pages
+
+    app.register_blueprint(pages.bp)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def refuse_large_bodies():
+        length = request.content_length
+        if length is not None and length > app.config["MAX_CONTENT_LENGTH"]:
+            abort(413)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        response = jsonify(error=exc.name.lower().replace(" ", "_"), detail=exc.description)
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value  # e.g. Allow on a 405
+        return response, exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        log.exception("unhandled error")
+        return jsonify(
+            error="internal_error", detail="the server could not answer this request"
+        ), 500

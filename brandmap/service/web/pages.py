@@ -1,0 +1,97 @@
+"""The map page ``/`` and the files it loads (our own under ``/static/``, npm ones under
+``/static/vendor/``): a thin adapter over :mod:`brandmap.present.mapview`."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from brandmap.present import mapview
+
+__all__ = ["bp"]
+
+bp = Blueprint("pages", __name__)
+
+VENDOR_MAX_AGE = 7 * 24 * 3600  # npm files change only with web/package-lock.json
+STATIC_MAX_AGE = 300
+
+
+def _known_places() -> tuple[set[str], set[str]]:
+    """Commune codes and region ids of the served snapshot (empty when none is loaded)."""
+    served = current_app.extensions.get("brandmap.served")
+    dataset = served.current() if served is not None else None
+    return (dataset.commune_codes, dataset.region_ids) if dataset else (set(), set())
+
+
+def _store_facts() -> dict[str, str | None]:
+    """Geometry quality and data vintage of the served snapshot, when the app holds one.
+
+    The page shows the approximate-boundaries note at once from these; it also asks
+    ``/healthz`` so it stays right when they are missing.
+    """
+    served = current_app.extensions.get("brandmap.served")
+    dataset = served.current() if served is not None else None
+    meta = getattr(getattr(dataset, "snapshot", None), "meta", None) or {}
+    return {
+        "geometry_quality": meta.get("geometry_quality") or None,
+        "data_vintage": meta.get("data_vintage") or None,
+    }
+
+
+@bp.get("/")
+def index() -> Response:
+    """The interactive map; ``?lang=en`` and the product filters of ``/api/products``."""
+    lang = request.args.get("lang", "vi")
+    config = mapview.PageConfig(
+        lang=lang if lang in mapview.LANGS else "vi",
+        filters=mapview.page_filters(request.args, *_known_places()),
+        api_base=request.script_root,
+        **_store_facts(),
+    )
+    html = mapview.render_map_page(config)
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Language"] = config.lang
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@lru_cache(maxsize=256)
+def _asset(path: Path, mtime_ns: int) -> tuple[bytes, str]:
+    """File bytes and an ETag of their content; read once per file version."""
+    data = path.read_bytes()
+    return data, hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def _send_asset(path: Path, max_age: int) -> Response:
+    """The file with its own ETag and lifetime; 304s and gzip come from the caching layer."""
+    data, etag = _asset(path, path.stat().st_mtime_ns)
+    mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if path.suffix == ".js":
+        mimetype = "text/javascript"
+    response = Response(data, mimetype=mimetype)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+@bp.get("/static/vendor/<path:filename>")
+def vendor(filename: str) -> Response:
+    """A file of an npm package listed in web/package.json (installed by ``npm ci``)."""
+    path = mapview.vendor_file(filename)
+    if path is None:
+        abort(404)
+    return _send_asset(path, VENDOR_MAX_AGE)
+
+
+@bp.get("/static/<path:filename>")
+def static(filename: str) -> Response:
+    """Our own script and stylesheet of the map page."""
+    root = mapview.STATIC_DIR.resolve()
+    path = (root / filename).resolve()
+    if root not in path.parents or not path.is_file():
+        abort(404)
+    return _send_asset(path, STATIC_MAX_AGE)
