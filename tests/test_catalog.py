@@ -22,7 +22,7 @@ from brandmap.catalog.reading import (
     validate_file,
     validate_products,
 )
-from brandmap.catalog.reading import reading as catalog
+from brandmap.catalog import reading as catalog
 from brandmap.catalog.schema import (
     BRAND_TYPES,
     CATEGORIES,
