@@ -15,6 +15,7 @@ from pyproj.transformer import TransformerGroup
 from brandmap.errors import QueryError
 from brandmap.geo.crs import CRS84, EPSG_4326, EPSG_9209, transform_bbox
 from brandmap.service import ogc
+from brandmap.service.ogc import spatial
 from brandmap.service.web import create_app
 from brandmap.store import GeoPackageStore, Snapshot
 
@@ -396,7 +397,7 @@ def test_large_layers_are_projected_page_by_page_with_the_same_result(client, mo
     url = f"{ITEMS}?limit=4&offset=6&crs=EPSG:9210&category=thuc_pham"
     whole = client.get(url).get_json()["features"]
     client.application.extensions["brandmap.served"].current().__dict__.pop("_ogc_cache", None)
-    monkeypatch.setattr(ogc, "WHOLE_LAYER_ROWS", 5)
+    monkeypatch.setattr(spatial, "WHOLE_LAYER_ROWS", 5)
     paged = client.get(url).get_json()["features"]
     assert paged == whole and len(paged) == 4
     empty = client.get(f"{ITEMS}?offset=500&crs=EPSG:9210").get_json()
