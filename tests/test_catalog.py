@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import box
 
+from brandmap.catalog import reading as catalog
 from brandmap.catalog.reading import (
     Problem,
     has_errors,
@@ -22,7 +23,6 @@ from brandmap.catalog.reading import (
     validate_file,
     validate_products,
 )
-from brandmap.catalog import reading as catalog
 from brandmap.catalog.schema import (
     BRAND_TYPES,
     CATEGORIES,
