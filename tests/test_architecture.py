@@ -46,7 +46,6 @@ NOT_YET_SPLIT = {
     "brandmap.catalog.resolve",
     "brandmap.service.openapi",
     "brandmap.present.mapview",
-    "brandmap.present.export",
 }
 
 
