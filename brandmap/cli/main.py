@@ -249,7 +249,7 @@ def _filter_params(filters: tuple[str, ...]) -> dict[str, list[str]]:
 @audited("import products")
 def import_products_command(file: Path, store: str | None) -> None:
     """Validate a product file, then merge it into the store by id (all-or-nothing)."""
-    from brandmap.build.snapshot import import_products
+    from brandmap.build.importing import import_products
     from brandmap.store import open_store
 
     report = import_products(open_store(_location(store)), file)
