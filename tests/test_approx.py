@@ -35,7 +35,7 @@ def test_names_come_from_the_register(layer: gpd.GeoDataFrame) -> None:
     by_code = {c.code: c for c in register.communes()}
     for row in layer.itertuples():
         assert row.name == by_code[row.code].name
-        assert row.kind == register[row.code].kind
+        assert row.kind == by_code[row.code].kind
         assert row.former_province in {"Bến Tre", "Trà Vinh", "Vĩnh Long"}
 
 
