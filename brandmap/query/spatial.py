@@ -35,6 +35,7 @@ DEFAULT_RADIUS_KM = 5.0
 
 
 def parse_number(name: str, text: str) -> float:
+    """A finite number; NaN and infinity would pass every comparison test silently."""
     try:
         number = float(text)
     except ValueError:
@@ -45,6 +46,7 @@ def parse_number(name: str, text: str) -> float:
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """``minLon,minLat,maxLon,maxLat`` in WGS 84; a box crossing the antimeridian is refused."""
     if text is None:
         return None
     parts = text.split(",")
@@ -86,6 +88,7 @@ def parse_polygon(text: str | None) -> tuple[tuple[float, float], ...] | None:
 
 
 def parse_near(text: str | None) -> tuple[float, float] | None:
+    """``lat,lon``: latitude first, as people read a place off a map or a phone."""
     if text is None:
         return None
     parts = text.split(",")
@@ -98,6 +101,7 @@ def parse_near(text: str | None) -> tuple[float, float] | None:
 
 
 def parse_radius(text: str | None, near: tuple[float, float] | None) -> float | None:
+    """Kilometres around ``near`` (5 by default); meaningless, so refused, without it."""
     if text is None:
         return DEFAULT_RADIUS_KM if near else None
     if near is None:
