@@ -56,7 +56,7 @@ def full_scan(lon: np.ndarray, lat: np.ndarray, f: ProductFilter) -> tuple[np.nd
     elif f.polygon is not None:
         inside = shapely.intersects_xy(shapely.Polygon(f.polygon), lon, lat)
     else:
-        from brandmap.query.filters import haversine_km
+        from brandmap.query.spatial import haversine_km
 
         inside = haversine_km(lat, lon, *f.near) <= f.radius_km
     rows = np.sort(np.flatnonzero(inside))

@@ -32,6 +32,14 @@ def upstream_mirror(reference_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def fetched(upstream_mirror: Path):
+    """The official communes layer, fetched once from the mirror of its pinned source."""
+    from brandmap.geo.fetch import fetch_boundaries
+
+    return fetch_boundaries(upstream_mirror.as_uri())
+
+
+@pytest.fixture(scope="session")
 def real_snapshot():
     """The real catalog built on the offline (approximate) communes."""
     from brandmap.build.snapshot import build_snapshot

@@ -44,10 +44,6 @@ NOT_YET_SPLIT = {
     "brandmap.catalog.reading",
     "brandmap.catalog.resolve",
     "brandmap.present.mapview",
-    "brandmap.geo.boundaries",
-    "brandmap.store.postgis",
-    "brandmap.query.filters",
-    "brandmap.present.export",
 }
 
 

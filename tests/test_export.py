@@ -31,10 +31,10 @@ from brandmap.present.export import (
     EXPORT_FORMATS,
     EXPORT_LAYERS,
     MEDIA_TYPES,
-    SHP_FIELD_NAMES,
     ExportResult,
     export_layer,
 )
+from brandmap.present.export_gdal import SHP_FIELD_NAMES
 
 DAY = date(2026, 7, 1)
 META = {"attribution": "Sở Công Thương Vĩnh Long & brandmap", "vintage": "2026-06"}

@@ -18,7 +18,7 @@ import shapely
 from builders import tiny_snapshot
 
 from brandmap.errors import StoreError
-from brandmap.store import LAYERS, GeoPackageStore, Snapshot, open_store
+from brandmap.store import LAYERS, GeoPackageStore, Snapshot, open_store, postgis_write
 from brandmap.store.postgis import PostGISStore
 
 
@@ -110,7 +110,7 @@ def test_empty_database_has_no_store(postgis_store):
 def test_failed_write_leaves_previous_snapshot_readable(postgis_store, postgis_url, monkeypatch):
     postgis_store.write(tiny_snapshot("first"))
     before = _schemas(postgis_url, postgis_store.namespace)
-    real_load = __import__("brandmap.store.postgis", fromlist=["_load_layer"])._load_layer
+    real_load = postgis_write.load_layer
     seen_during_write: list[str] = []
 
     def load_one_then_fail(conn, schema, name, frame):
@@ -120,7 +120,7 @@ def test_failed_write_leaves_previous_snapshot_readable(postgis_store, postgis_u
         seen_during_write.append(other.read().products.loc[0, "name_vi"])
         raise RuntimeError("server went away")
 
-    monkeypatch.setattr("brandmap.store.postgis._load_layer", load_one_then_fail)
+    monkeypatch.setattr(postgis_write, "load_layer", load_one_then_fail)
     with pytest.raises(RuntimeError):
         postgis_store.write(tiny_snapshot("second"))
     assert seen_during_write == ["first"]

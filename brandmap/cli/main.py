@@ -141,7 +141,7 @@ def import_boundaries(
     file: Path, layer: str | None, code_field: str | None, store: str | None
 ) -> None:
     """Load real 2025 commune polygons from any OGR-readable file, then rebuild the store."""
-    from brandmap.geo.boundaries import read_boundary_file
+    from brandmap.geo.boundary_file import read_boundary_file
 
     communes, report = read_boundary_file(file, layer=layer, code_field=code_field)
     for line in report.lines():
@@ -162,7 +162,7 @@ def fetch_group() -> None:
 @audited("fetch boundaries")
 def fetch_boundaries_command(url: str | None, store: str | None) -> None:
     """Download the 2025 commune polygons (checksum-verified) and rebuild the store."""
-    from brandmap.geo.boundaries import fetch_boundaries
+    from brandmap.geo.fetch import fetch_boundaries
 
     communes = fetch_boundaries(url or settings.get("boundaries_url"))
     click.echo(f"fetched and verified {len(communes)} commune boundaries")
@@ -249,7 +249,7 @@ def _filter_params(filters: tuple[str, ...]) -> dict[str, list[str]]:
 @audited("import products")
 def import_products_command(file: Path, store: str | None) -> None:
     """Validate a product file, then merge it into the store by id (all-or-nothing)."""
-    from brandmap.build.snapshot import import_products
+    from brandmap.build.importing import import_products
     from brandmap.store import open_store
 
     report = import_products(open_store(_location(store)), file)

@@ -1,12 +1,13 @@
 """Approximate 2025 commune polygons, built offline from the commune register alone.
 
 No openly licensed polygons of the 2025 communes exist, so ``make run`` draws approximate
-ones until the real boundaries are fetched or imported (:mod:`brandmap.geo.boundaries`). Each
-pre-merger commune and each 2025 commune has a known centre; a Thiessen (Voronoi) cell
-around every centre goes to the 2025 commune that took it over, the cells of one commune
-are dissolved, and everything is clipped to an openly licensed province outline
-(:mod:`brandmap.geo.outline`). Using the 354 old centres as well as the 124 new ones follows the
-real shape of each merger far better than Voronoi cells of the new centres alone.
+ones until the real boundaries are fetched (:mod:`brandmap.geo.fetch`) or imported
+(:mod:`brandmap.geo.boundary_file`). Each pre-merger commune and each 2025 commune has a
+known centre; a Thiessen (Voronoi) cell around every centre goes to the 2025 commune that
+took it over, the cells of one commune are dissolved, and everything is clipped to an openly
+licensed province outline (:mod:`brandmap.geo.outline`). Using the 354 old centres as well
+as the 124 new ones follows the real shape of each merger far better than Voronoi cells of
+the new centres alone.
 
 The result is deterministic, covers the outline without overlaps, gives every commune a
 non-empty polygon, and is flagged ``geometry_quality="approximate"``.

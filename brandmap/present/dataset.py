@@ -15,7 +15,8 @@ import shapely
 
 from brandmap.errors import QueryError
 from brandmap.present.geojson import collection_bytes, feature_bytes
-from brandmap.query.filters import ProductIndex, parse_filter
+from brandmap.query.filters import parse_filter
+from brandmap.query.index import ProductIndex
 from brandmap.store import Snapshot
 
 __all__ = ["COMMUNE_PROPERTIES", "PRODUCT_PROPERTIES", "REGION_PROPERTIES", "Dataset"]

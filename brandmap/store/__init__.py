@@ -1,9 +1,12 @@
 """The store: where a built snapshot of every layer lives between ``build`` and ``serve``.
 
 Owns the snapshot record and its interface (:mod:`~brandmap.store.snapshot`), the embedded
-GeoPackage backend (the default) and the PostGIS backend; both answer the same calls and
-give back the same Python shapes, so callers never change. May import the package's
-foundations (``errors``, ``settings``, ``text``) and nothing above them.
+GeoPackage backend, the default (:mod:`~brandmap.store.geopackage`), and the PostGIS backend
+(:mod:`~brandmap.store.postgis`, with its layout :mod:`~brandmap.store.postgis_layout`,
+writer :mod:`~brandmap.store.postgis_write` and reader :mod:`~brandmap.store.postgis_read`);
+both answer the same calls and give back the same Python shapes, so callers never change.
+May import the package's foundations (``errors``, ``settings``, ``text``) and nothing above
+them.
 """
 
 from __future__ import annotations
