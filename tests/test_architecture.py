@@ -45,7 +45,6 @@ NOT_YET_SPLIT = {
     "brandmap.catalog.reading",
     "brandmap.catalog.resolve",
     "brandmap.service.openapi",
-    "brandmap.present.mapview",
     "brandmap.geo.boundaries",
     "brandmap.store.postgis",
     "brandmap.query.filters",

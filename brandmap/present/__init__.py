@@ -4,6 +4,6 @@ and the map page.
 Owns the served snapshot with its indexes and pre-serialized features
 (:mod:`~brandmap.present.dataset`), RFC 7946 output (:mod:`~brandmap.present.geojson`),
 export files (:mod:`~brandmap.present.export`), planners' counts
-(:mod:`~brandmap.present.stats`) and the Folium page (:mod:`~brandmap.present.mapview`).
+(:mod:`~brandmap.present.stats`) and the Folium page (:mod:`~brandmap.present.map`).
 May import every layer below it (foundations, geo, catalog, store, query); never Flask.
 """
