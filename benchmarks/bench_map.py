@@ -41,7 +41,8 @@ import folium
 from folium.plugins import MarkerCluster
 
 from brandmap import settings
-from brandmap.present import mapview
+from brandmap.present.map.assets import self_host_assets
+from brandmap.present.map.folium_map import PROVINCE_CENTER, PROVINCE_ZOOM
 from brandmap.store import GeoPackageStore, Snapshot, open_store
 
 CHROMIUM = "/usr/bin/chromium"
@@ -114,8 +115,8 @@ def inline_page(snapshot: Snapshot) -> str:
     """Folium's default way: every commune and product written into the page itself."""
     communes = snapshot.communes
     fmap = folium.Map(
-        location=mapview.PROVINCE_CENTER,
-        zoom_start=mapview.PROVINCE_ZOOM,
+        location=PROVINCE_CENTER,
+        zoom_start=PROVINCE_ZOOM,
         tiles=settings.get("tiles_url"),
         attr=settings.get("tiles_attribution"),
     )
@@ -133,7 +134,7 @@ def inline_page(snapshot: Snapshot) -> str:
             [point.y, point.x], popup=folium.Popup(html.escape(name)), tooltip=html.escape(name)
         ).add_to(cluster)
     folium.LayerControl().add_to(fmap)
-    mapview.self_host_assets(fmap)
+    self_host_assets(fmap)
     return fmap.get_root().render()
 
 

@@ -43,7 +43,6 @@ FRAMEWORK_HOMES = {
 NOT_YET_SPLIT = {
     "brandmap.catalog.reading",
     "brandmap.catalog.resolve",
-    "brandmap.present.mapview",
 }
 
 

@@ -1,8 +1,9 @@
-"""The map page: Folium-built, self-hosted assets, no data inline, escaped, bilingual."""
+"""The map page as a whole: no data inline, bilingual, served with its script modules.
+
+Also the small store the page tests (here and in the browser) run against."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -11,8 +12,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from brandmap.present import mapview
-from brandmap.present.mapview import PageConfig, external_asset_urls, page_filters, render_map_page
+from brandmap.present.map import PageConfig, render_map_page
+from brandmap.present.map.files import NODE_MODULES
 
 XSS_NAME = '<img src=x onerror="window.__xss=1">'
 XSS_ID = "xss-probe"
@@ -159,39 +160,6 @@ def client(tmp_path_factory):
 # ----------------------------------------------------------------- the page itself
 
 
-def test_page_has_no_cdn_and_no_external_assets():
-    html = render_map_page()
-    assert external_asset_urls(html) == []
-    for host in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "unpkg", "googleapis"):
-        assert host not in html
-    # The basemap tile template is the only outside URL on the page.
-    outside = set(re.findall(r"https?://[^\"'\s)<>]+", html))
-    assert outside <= {"https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
-
-
-def test_every_folium_asset_is_mapped_to_an_npm_file():
-    import folium
-    from folium import plugins
-
-    used = [
-        folium.Map,
-        plugins.MarkerCluster,
-        plugins.Draw,
-        plugins.LocateControl,
-        plugins.Fullscreen,
-    ]
-    for element in used:
-        for name, _url in [*element.default_js, *element.default_css]:
-            assert name in mapview.VENDOR_ASSETS or name in mapview.DROPPED_ASSETS, name
-
-
-@pytest.mark.skipif(not mapview.NODE_MODULES.is_dir(), reason="npm ci --prefix web has not run")
-def test_vendor_files_exist():
-    html = render_map_page()
-    for url in re.findall(r'(?:src|href)="(/static/vendor/[^"]+)"', html):
-        assert mapview.vendor_file(url.removeprefix("/static/vendor/")) is not None, url
-
-
 def test_page_is_small_and_carries_no_features():
     html = render_map_page()
     assert len(html.encode()) < 40_000
@@ -207,49 +175,12 @@ def test_page_language():
     assert '<html lang="vi">' in render_map_page(PageConfig(lang="fr"))
 
 
-def test_messages_table_is_complete():
-    table = json.loads(mapview.MESSAGES_PATH.read_text(encoding="utf-8"))
-    for key, texts in table.items():
-        assert set(texts) == {"vi", "en"} and all(texts.values()), key
-    labels = mapview.load_messages("vi")
-    for prefix, codes in (
-        ("cat_", mapview.CATEGORIES),
-        ("bt_", mapview.BRAND_TYPES),
-        ("vc_", mapview.VALUE_CHAINS),
-    ):
-        assert all(prefix + code in labels for code in codes)
-    script = (mapview.STATIC_DIR / "brandmap.js").read_text(encoding="utf-8")
-    for key in set(re.findall(r"msg\('([a-z0-9_]+)'\s*[,)]", script)):
-        assert key in labels, key
-
-
-def test_filter_text_cannot_break_out_of_the_script():
-    hostile = page_filters({"q": ["</script><script>alert(1)</script>"]}, set(), set())
-    html = render_map_page(PageConfig(filters=hostile))
-    assert "</script><script>alert(1)" not in html
-    assert "\\u003c/script\\u003e" in html
-
-
-def test_page_filters_are_validated():
-    assert (
-        page_filters({"min_stars": ["7"], "commune": ["12"], "bbox": ["1,2"]}, {"29659"}, set())
-        == {}
-    )
-    got = page_filters(
-        {"near": ["10.2,106.0"], "category": ["thuc_pham"], "brand_type": ["gi"]}, set(), set()
-    )
-    assert got == {
-        "near": [10.2, 106.0],
-        "radius_km": 5.0,
-        "category": "thuc_pham",
-        "brand_type": "gi",
-    }
-
-
-def test_vendor_file_refuses_other_paths():
-    assert mapview.vendor_file("../package.json") is None
-    assert mapview.vendor_file("leaflet/package.json") is None  # not an asset type
-    assert mapview.vendor_file("left-pad/index.js") is None  # not one of our packages
+def test_the_inline_start_waits_for_the_deferred_modules():
+    html = render_map_page()
+    boot = html[html.index("brandmap.start(") - 200 : html.index("brandmap.start(")]
+    assert "document.addEventListener('DOMContentLoaded'" in boot
+    assert '<script type="module" src="/static/brandmap/main.js">' in html
+    assert '<script src="/static/brandmap' not in html  # no classic script of ours runs early
 
 
 # ----------------------------------------------------------------- through the app
@@ -271,10 +202,36 @@ def test_bad_filters_do_not_break_the_page(client):
 
 
 def test_static_routes(client):
-    assert client.get("/static/brandmap.js").status_code == 200
     assert client.get("/static/brandmap.css").status_code == 200
     assert client.get("/static/vendor/../package.json").status_code == 404
-    if mapview.NODE_MODULES.is_dir():
+    assert client.get("/static/../pyproject.toml").status_code == 404
+    if NODE_MODULES.is_dir():
         response = client.get("/static/vendor/leaflet/dist/leaflet.js")
         assert response.status_code == 200
         assert "javascript" in response.mimetype
+
+
+_IMPORT = re.compile(r"""^\s*import\b[^'"]*['"]([^'"]+)['"]""", re.MULTILINE)
+
+
+def test_every_module_the_page_imports_is_served_as_javascript(client):
+    """Follow the imports from the page's module script: each is served, as JavaScript."""
+    html = client.get("/").get_data(as_text=True)
+    entry = re.findall(r'<script type="module" src="([^"]+)"', html)
+    assert len(entry) == 1
+    seen, waiting = set(), list(entry)
+    while waiting:
+        url = waiting.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.mimetype == "text/javascript", url
+        folder = url.rsplit("/", 1)[0]
+        for target in _IMPORT.findall(response.get_data(as_text=True)):
+            assert target.startswith("./"), f"{url} imports {target} from outside the folder"
+            waiting.append(f"{folder}/{target.removeprefix('./')}")
+    assert len(seen) >= 8  # entry, app and the modules of each concern
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)"', html))
+    assert preloaded == seen - set(entry)  # nothing preloaded in vain, nothing discovered late

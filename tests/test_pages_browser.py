@@ -151,6 +151,28 @@ def test_page_loads_offline_in_vietnamese(server, browser):
     watched.close()
 
 
+def test_every_script_module_is_served_and_runs_clean(server, browser):
+    """The page's ES modules all arrive (200, JavaScript) and start the map without errors."""
+    watched = Watched(browser, server)
+    modules: dict[str, tuple[int, str]] = {}
+
+    def record(response) -> None:
+        if "/static/brandmap/" in response.url:
+            kind = response.headers.get("content-type", "")
+            modules[response.url.removeprefix(server)] = (response.status, kind)
+
+    watched.page.on("response", record)
+    page = watched.open("/").page
+    folder = REPO_ROOT / "web" / "static" / "brandmap"
+    assert set(modules) == {f"/static/brandmap/{path.name}" for path in folder.glob("*.js")}
+    for url, (status, kind) in modules.items():
+        assert status == 200 and kind.startswith("text/javascript"), (url, status, kind)
+    assert page.evaluate("Object.keys(window.brandmap).sort()") == ["app", "fold", "start"]
+    assert page.evaluate("brandmap.fold('Bưởi Năm Roi')") == "buoi nam roi"
+    watched.check_clean()
+    watched.close()
+
+
 def test_page_in_english_on_a_phone(server, browser):
     watched = Watched(browser, server, width=375).open("/?lang=en")
     page = watched.page

@@ -6,6 +6,6 @@ Owns the served snapshot with its indexes and pre-serialized features
 export files (:mod:`~brandmap.present.export`, written by
 :mod:`~brandmap.present.export_gdal` and :mod:`~brandmap.present.export_text` from
 :mod:`~brandmap.present.export_columns`), planners' counts
-(:mod:`~brandmap.present.stats`) and the Folium page (:mod:`~brandmap.present.mapview`).
+(:mod:`~brandmap.present.stats`) and the Folium page (:mod:`~brandmap.present.map`).
 May import every layer below it (foundations, geo, catalog, store, query); never Flask.
 """

@@ -1,5 +1,5 @@
 """The map page ``/`` and the files it loads (our own under ``/static/``, npm ones under
-``/static/vendor/``): a thin adapter over :mod:`brandmap.present.mapview`."""
+``/static/vendor/``): a thin adapter over :mod:`brandmap.present.map`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from brandmap.present import mapview
+from brandmap.present.map import LANGS, PageConfig, page_filters, render_map_page, vendor_file
+from brandmap.present.map.files import STATIC_DIR
 
 __all__ = ["bp"]
 
@@ -46,13 +47,13 @@ def _store_facts() -> dict[str, str | None]:
 def index() -> Response:
     """The interactive map; ``?lang=en`` and the product filters of ``/api/products``."""
     lang = request.args.get("lang", "vi")
-    config = mapview.PageConfig(
-        lang=lang if lang in mapview.LANGS else "vi",
-        filters=mapview.page_filters(request.args, *_known_places()),
+    config = PageConfig(
+        lang=lang if lang in LANGS else "vi",
+        filters=page_filters(request.args, *_known_places()),
         api_base=request.script_root,
         **_store_facts(),
     )
-    html = mapview.render_map_page(config)
+    html = render_map_page(config)
     response = Response(html, mimetype="text/html")
     response.headers["Content-Language"] = config.lang
     response.headers["Cache-Control"] = "no-cache"
@@ -81,7 +82,7 @@ def _send_asset(path: Path, max_age: int) -> Response:
 @bp.get("/static/vendor/<path:filename>")
 def vendor(filename: str) -> Response:
     """A file of an npm package listed in web/package.json (installed by ``npm ci``)."""
-    path = mapview.vendor_file(filename)
+    path = vendor_file(filename)
     if path is None:
         abort(404)
     return _send_asset(path, VENDOR_MAX_AGE)
@@ -89,8 +90,8 @@ def vendor(filename: str) -> Response:
 
 @bp.get("/static/<path:filename>")
 def static(filename: str) -> Response:
-    """Our own script and stylesheet of the map page."""
-    root = mapview.STATIC_DIR.resolve()
+    """Our own stylesheet and script modules of the map page."""
+    root = STATIC_DIR.resolve()
     path = (root / filename).resolve()
     if root not in path.parents or not path.is_file():
         abort(404)

@@ -1,0 +1,189 @@
+/*
+ * Filters and URL state: the panel's form, the same filter rules as /api/products applied
+ * to the loaded products, and the page URL and export link kept in step with them so a
+ * view can be shared.
+ */
+import { el } from './dom.js';
+import { COLLATOR, fold } from './text.js';
+
+const FILTER_KEYS = ['q', 'category', 'brand_type', 'min_stars', 'value_chain', 'commune', 'region',
+  'near', 'radius_km', 'bbox'];
+
+/** Great-circle distance in km (the API's near= filter measures the same way). */
+function haversineKm(lat1, lon1, lat2, lon2) {
+  var rad = Math.PI / 180;
+  var dLat = (lat2 - lat1) * rad, dLon = (lon2 - lon1) * rad;
+  var a = Math.sin(dLat / 2) * Math.sin(dLat / 2) +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+  return 2 * 6371.0088 * Math.asin(Math.sqrt(a));
+}
+
+function ringContains(ring, lon, lat) {
+  var inside = false;
+  for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+    if (((yi > lat) !== (yj > lat)) && (lon < (xj - xi) * (lat - yi) / (yj - yi) + xi)) inside = !inside;
+  }
+  return inside;
+}
+
+/** Is the point inside the drawn (multi)polygon, holes excluded? */
+function geometryContains(geometry, lon, lat) {
+  var polygons = geometry.type === 'Polygon' ? [geometry.coordinates] :
+    geometry.type === 'MultiPolygon' ? geometry.coordinates : [];
+  return polygons.some(function (rings) {
+    if (!ringContains(rings[0], lon, lat)) return false;
+    for (var k = 1; k < rings.length; k++) if (ringContains(rings[k], lon, lat)) return false;
+    return true;
+  });
+}
+
+/** The text a search looks in: the same columns as the API's q filter. */
+export function searchText(item) {
+  if (item.text === null) {
+    var p = item.props;
+    item.text = fold([p.name_vi, p.name_en, p.producer, p.commune_name, p.address_published]
+      .map(function (v) { return v == null ? '' : v; }).join(' | '));
+  }
+  return item.text;
+}
+
+export const filtering = {
+  applyInitialFilters(filters) {
+    var self = this;
+    FILTER_KEYS.forEach(function (key) { if (filters[key] != null) self.filters[key] = filters[key]; });
+    if (Array.isArray(this.filters.commune) && !this.filters.commune.length) delete this.filters.commune;
+    if (filters.near) {
+      this.near = { lat: filters.near[0], lon: filters.near[1], radius: Number(filters.radius_km) || 5 };
+      document.getElementById('bm-near-radius').value = String(this.near.radius);
+    }
+    var form = document.getElementById('bm-filters');
+    ['q', 'category', 'brand_type', 'min_stars', 'value_chain'].forEach(function (key) {
+      if (self.filters[key] != null) form.elements[key].value = String(self.filters[key]);
+    });
+  },
+
+  bindFilters() {
+    var self = this, form = document.getElementById('bm-filters'), timer = null;
+    form.addEventListener('input', function (event) {
+      var target = event.target;
+      if (target.name === 'q') {
+        clearTimeout(timer);
+        timer = setTimeout(function () { self.setFilter('q', target.value.trim() || null); }, 180);
+      }
+    });
+    form.addEventListener('change', function (event) {
+      var target = event.target;
+      if (!target.name || target.name === 'q') return;
+      var value = target.value || null;
+      if (target.name === 'commune') value = value ? [value] : null;
+      if (target.name === 'min_stars' && value) value = Number(value);
+      self.setFilter(target.name, value);
+    });
+    document.getElementById('bm-reset').addEventListener('click', function () {
+      self.filters = {};
+      self.near = null;
+      self.clearDrawn();
+      form.reset();
+      self.applyFilters();
+    });
+    document.getElementById('bm-share').addEventListener('click', function () {
+      var link = window.location.href;
+      var done = function () { self.status(self.msg('copied') + ': ' + link); };
+      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(link).then(done, done);
+      else done();
+    });
+    document.getElementById('bm-choropleth').addEventListener('change', function (event) {
+      self.choropleth = event.target.value;
+      self.paintCommunes();
+    });
+    document.getElementById('bm-export-client').addEventListener('click', function () { self.exportClient(); });
+  },
+
+  setFilter(key, value) {
+    if (value == null || value === '' || (Array.isArray(value) && !value.length)) delete this.filters[key];
+    else this.filters[key] = value;
+    var form = document.getElementById('bm-filters');
+    if (form.elements[key] && key !== 'q') {
+      form.elements[key].value = value == null ? '' : String(Array.isArray(value) ? value[0] : value);
+    }
+    this.applyFilters();
+  },
+
+  fillCommuneSelect() {
+    var select = document.querySelector('#bm-filters select[name=commune]');
+    var features = this.communes.features.slice().sort(function (a, b) {
+      return COLLATOR.compare(String(a.properties.name), String(b.properties.name));
+    });
+    features.forEach(function (f) {
+      select.appendChild(el('option', { value: f.properties.code, text: f.properties.name }));
+    });
+    if (this.filters.commune) select.value = this.filters.commune[0];
+  },
+
+  /** Does a product pass every filter? Same rules as /api/products. */
+  matches(item) {
+    var f = this.filters, p = item.props;
+    if (f.commune && f.commune.indexOf(p.commune_code) < 0) return false;
+    if (f.region && p.region !== f.region &&
+        !(this.regionCommunes[f.region] && this.regionCommunes[f.region].has(p.commune_code))) return false;
+    if (f.category && p.category !== f.category) return false;
+    if (f.value_chain && p.value_chain !== f.value_chain) return false;
+    if (f.brand_type && item.brandTypes.indexOf(f.brand_type) < 0) return false;
+    if (f.min_stars && item.stars < f.min_stars) return false;
+    if (this.foldedQ && searchText(item).indexOf(this.foldedQ) < 0) return false;
+    if (f.bbox && (item.lon < f.bbox[0] || item.lon > f.bbox[2] || item.lat < f.bbox[1] || item.lat > f.bbox[3])) return false;
+    if (this.near && haversineKm(item.lat, item.lon, this.near.lat, this.near.lon) > this.near.radius) return false;
+    if (this.drawnGeometry && !geometryContains(this.drawnGeometry, item.lon, item.lat)) return false;
+    return true;
+  },
+
+  applyFilters() {
+    var self = this;
+    this.foldedQ = this.filters.q ? fold(this.filters.q) : '';
+    this.matched = this.products.filter(function (item) { return self.matches(item); });
+    this.showMarkers(this.matched.map(function (item) { return self.markerOf(item); }));
+    this.renderResults();
+    this.updateUrl();
+    this.updateNear();
+    this.updateDrawState();
+    document.documentElement.setAttribute('data-matched', String(this.matched.length));
+  },
+
+  queryParams(forApi) {
+    var params = new URLSearchParams(), f = this.filters;
+    if (!forApi && this.config.lang !== 'vi') params.set('lang', this.config.lang);
+    ['q', 'category', 'brand_type', 'min_stars', 'value_chain', 'region'].forEach(function (key) {
+      if (f[key] != null && f[key] !== '') params.set(key, String(f[key]));
+    });
+    (f.commune || []).forEach(function (code) { params.append('commune', code); });
+    if (f.bbox) params.set('bbox', f.bbox.join(','));
+    if (this.near) {
+      params.set('near', this.near.lat.toFixed(5) + ',' + this.near.lon.toFixed(5));
+      params.set('radius_km', String(this.near.radius));
+    }
+    // The drawn area goes to the server's export as polygon=lon,lat,… (outer ring, open).
+    var drawn = this.drawnGeometry;
+    if (forApi && drawn && drawn.type === 'Polygon') {
+      var ring = drawn.coordinates[0].slice(0, -1);
+      if (ring.length >= 3 && ring.length <= 500) {
+        params.set('polygon', ring.map(function (c) { return c[0].toFixed(6) + ',' + c[1].toFixed(6); }).join(','));
+      }
+    }
+    return params;
+  },
+
+  updateUrl() {
+    var query = this.queryParams(false).toString();
+    var url = window.location.pathname + (query ? '?' + query : '') + window.location.hash;
+    window.history.replaceState(null, '', url);
+    var exportParams = this.queryParams(true);
+    exportParams.set('layer', 'products');
+    exportParams.set('format', 'geojson');
+    document.getElementById('bm-export-api').setAttribute('href', this.config.api['export'] + '?' + exportParams.toString());
+    var langLink = document.getElementById('bm-lang');
+    var other = new URLSearchParams(query);
+    if (this.config.lang === 'vi') other.set('lang', 'en'); else other.delete('lang');
+    langLink.setAttribute('href', window.location.pathname + (other.toString() ? '?' + other.toString() : ''));
+  }
+};
