@@ -27,7 +27,6 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import geopandas as gpd
 import numpy as np
@@ -39,9 +38,10 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from brandmap.errors import StoreError
+from brandmap.redaction import redact
 from brandmap.store.snapshot import LAYERS, LIST_COLUMNS, Snapshot
 
-__all__ = ["PostGISStore", "redact_url"]
+__all__ = ["PostGISStore"]
 
 _SRID = 4326
 _GEOMETRY = "geometry"
@@ -67,28 +67,6 @@ _RETRYABLE = (
 )
 
 
-def redact_url(url: str) -> str:
-    """The connection URL with its password hidden, safe to print or log.
-
-    >>> redact_url("postgresql://gis:s3cret@127.0.0.1:5432/brandmap")
-    'postgresql://gis:***@127.0.0.1:5432/brandmap'
-    >>> redact_url("postgresql://gis@/brandmap?host=/run/postgresql&password=s3cret")
-    'postgresql://gis@/brandmap?host=%2Frun%2Fpostgresql&password=%2A%2A%2A'
-    """
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, hostinfo = netloc.rpartition("@")
-        if ":" in userinfo:
-            userinfo = userinfo.split(":", 1)[0] + ":***"
-        netloc = f"{userinfo}@{hostinfo}"
-    query = parts.query
-    if "password" in query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode([(k, "***" if k == "password" else v) for k, v in pairs])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
-
-
 class PostGISStore:
     """Snapshots in a PostgreSQL/PostGIS database, switched atomically on every write.
 
@@ -107,7 +85,7 @@ class PostGISStore:
     ) -> None:
         if not _NAMESPACE.fullmatch(namespace):
             raise StoreError(f"the store namespace {namespace!r} is not a plain lower-case name")
-        self.location = redact_url(url)
+        self.location = redact(url)
         try:
             self._secret = psycopg.conninfo.conninfo_to_dict(url).get("password") or ""
         except psycopg.ProgrammingError:
