@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, request
 
 from brandmap.present import mapview
+from brandmap.service.web.adapter import page_params
 
 __all__ = ["bp"]
 
@@ -44,11 +45,15 @@ def _store_facts() -> dict[str, str | None]:
 
 @bp.get("/")
 def index() -> Response:
-    """The interactive map; ``?lang=en`` and the product filters of ``/api/products``."""
-    lang = request.args.get("lang", "vi")
+    """The interactive map; ``?lang=en`` and the product filters of ``/api/products``.
+
+    Like a filter the API would refuse, an unreadable parameter is left out: the page opens.
+    """
+    params = page_params()
+    lang = (params.get("lang") or ["vi"])[0]
     config = mapview.PageConfig(
         lang=lang if lang in mapview.LANGS else "vi",
-        filters=mapview.page_filters(request.args, *_known_places()),
+        filters=mapview.page_filters(params, *_known_places()),
         api_base=request.script_root,
         **_store_facts(),
     )
