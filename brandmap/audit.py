@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import getpass
 import json
-import logging
 import os
 import socket
 from collections.abc import Callable
@@ -18,10 +17,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from brandmap import settings
+from brandmap.redaction import logger, redact
 
 __all__ = ["audit_log_path", "audited", "record"]
 
-log = logging.getLogger("brandmap.audit")
+log = logger("brandmap.audit")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -35,13 +35,17 @@ def _who() -> str:
 
 
 def record(action: str, outcome: str, **details: Any) -> None:
-    """Append one entry; a log that cannot be written is reported, never fatal."""
+    """Append one entry; a log that cannot be written is reported, never fatal.
+
+    Every detail is redacted: a store given as ``postgresql://user:password@...`` is
+    recorded without its password.
+    """
     entry = {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "who": _who(),
         "action": action,
         "outcome": outcome,
-        **{k: str(v) for k, v in details.items() if v is not None},
+        **{k: redact(str(v)) for k, v in details.items() if v is not None},
     }
     log.info("%s", entry)
     path = audit_log_path()
@@ -62,7 +66,9 @@ def audited(action: str) -> Callable[[F], F]:
             try:
                 result = command(*args, **kwargs)
             except BaseException as exc:
-                record(action, "failed", error=type(exc).__name__, message=str(exc)[:300], **kwargs)
+                # Redacted before it is cut: a cut could split a password from its "@".
+                message = redact(str(exc))[:300]
+                record(action, "failed", error=type(exc).__name__, message=message, **kwargs)
                 raise
             record(action, "done", **kwargs)
             return result

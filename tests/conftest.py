@@ -87,7 +87,7 @@ def postgis_url() -> str:
     """
     import psycopg
 
-    from brandmap.store.postgis import redact_url
+    from brandmap.redaction import redact
 
     url = os.environ.get(POSTGIS_ENV)
     in_ci = os.environ.get("CI") == "true"
@@ -97,7 +97,7 @@ def postgis_url() -> str:
         with psycopg.connect(url, connect_timeout=5) as conn:
             conn.execute("SELECT postgis_version()")
     except psycopg.Error as exc:
-        message = f"{POSTGIS_ENV}={redact_url(url)} does not answer: {type(exc).__name__}"
+        message = f"{POSTGIS_ENV}={redact(url)} does not answer: {type(exc).__name__}"
         (pytest.fail if in_ci else pytest.skip)(message)
     return url
 

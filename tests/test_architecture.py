@@ -3,8 +3,8 @@ module or function grows past the size a newcomer can read in one sitting.
 
 The layers, bottom to top (``ARCHITECTURE.md`` explains each):
 
-    foundations (errors, settings, text, values, audit, resources) → geo → catalog → store
-    → build → query → present → service (plain functions) → service.web / serve (Flask,
+    foundations (errors, settings, text, values, redaction, audit, resources) → geo → catalog
+    → store → build → query → present → service (plain functions) → service.web / serve (Flask,
     gunicorn) → cli
 """
 
@@ -18,7 +18,14 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "brandmap"
 
 LAYERS = (
-    ("brandmap", "brandmap.errors", "brandmap.settings", "brandmap.text", "brandmap.values"),
+    (
+        "brandmap",
+        "brandmap.errors",
+        "brandmap.settings",
+        "brandmap.text",
+        "brandmap.values",
+        "brandmap.redaction",
+    ),
     ("brandmap.audit", "brandmap.resources"),
     ("brandmap.geo",),
     ("brandmap.catalog",),

@@ -195,3 +195,20 @@ def test_data_changes_are_audited(store, tmp_path, monkeypatch):
     ]
     assert entries[0]["who"] and entries[0]["file"].endswith("good.csv")
     assert entries[1]["error"] == "StoreError"
+
+
+def test_store_password_is_never_shown_or_recorded(tmp_path, monkeypatch):
+    """`build --store postgresql://user:PASSWORD@...`: neither the error line nor the audit
+    log holds the password (the server here refuses the connection at once)."""
+    from brandmap.audit import audit_log_path
+
+    secret = "Pa55word-xyz"
+    monkeypatch.setenv("BRANDMAP_VAR_DIR", str(tmp_path))
+    store = f"postgresql://gis:{secret}@127.0.0.1:1/brandmap?connect_timeout=2"
+    result = CliRunner().invoke(main, ["build", "--store", store])
+    assert result.exit_code == 1
+    assert "error: cannot connect to the store postgresql://gis:***@127.0.0.1:1/" in result.output
+    assert secret not in result.output
+    (entry,) = [json.loads(line) for line in audit_log_path().read_text().splitlines()]
+    assert entry["store"].startswith("postgresql://gis:***@127.0.0.1:1/brandmap")
+    assert secret not in json.dumps(entry)

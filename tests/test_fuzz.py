@@ -150,8 +150,10 @@ def test_openapi_declares_empty_values(gpkg_client):
     parameters = _document(gpkg_client)["components"]["parameters"]
     assert gpkg_client.get("/api/communes?detail=").status_code == 200
     assert gpkg_client.get("/api/products?category=&brand_type=").status_code == 200
-    for key in ("detail", "category", "brand_type", "by", "value_chain", "layer", "format"):
+    for key in ("detail", "category", "brand_type", "value_chain", "layer", "format"):
         assert parameters[key].get("allowEmptyValue") is True, key
+    assert parameters["by"]["allowEmptyValue"] is False
+    assert gpkg_client.get("/api/stats?by=").status_code == 400
 
 
 def test_method_not_allowed_names_allowed_methods(gpkg_client):
@@ -600,3 +602,88 @@ def test_error_bodies_hide_internals(gpkg_app, monkeypatch):
 def test_export_content_type_names_one_charset(gpkg_client):
     response = gpkg_client.get("/api/export?format=csv")
     assert response.headers["Content-Type"].count("charset") == 1, response.headers["Content-Type"]
+
+
+# --------------------------------------------------------------------------- unreadable text
+
+# Parameters no one meant: control characters, a cut UTF-8 sequence, an empty grouping.
+UNREADABLE = ("q=%00%00", "q=%E0%A4%A", "q=%C0%AF", "lang=%7F")
+# A sample value for each URL variable of the app's routes.
+ROUTE_VALUES = {
+    "collectionId": "products",
+    "featureId": "buoi-nam-roi-binh-minh",
+    "product_id": "buoi-nam-roi-binh-minh",
+    "filename": "brandmap.js",
+}
+
+
+def _routes() -> list[tuple[str, str]]:
+    """(endpoint, rule) of every GET route the service has, whatever its store."""
+    from brandmap.service.web import create_app
+
+    app = create_app(str(Path(__file__).parent / "no-store-here.gpkg"))
+    return sorted(
+        (rule.endpoint, rule.rule) for rule in app.url_map.iter_rules() if "GET" in rule.methods
+    )
+
+
+def _url(app, endpoint: str, query: str) -> str:
+    from flask import url_for
+
+    rule = next(app.url_map.iter_rules(endpoint))
+    values = {name: ROUTE_VALUES[name] for name in rule.arguments}
+    if endpoint == "pages.vendor":
+        values["filename"] = "leaflet/dist/leaflet.css"
+    with app.test_request_context():
+        return f"{url_for(endpoint, **values)}?{query}"
+
+
+@pytest.mark.parametrize("query", UNREADABLE)
+@pytest.mark.parametrize(("endpoint", "rule"), _routes())
+def test_unreadable_parameters_are_a_400_naming_them(gpkg_app, endpoint, rule, query):
+    """Every JSON and OGC route refuses them; the page routes open without them."""
+    response = gpkg_app.test_client().get(_url(gpkg_app, endpoint, query))
+    if endpoint.startswith("pages."):
+        assert response.status_code == 200, rule
+        assert b"\x00" not in response.get_data()
+        return
+    _assert_clean(response, allowed=(400,))
+    assert response.get_json()["param"] == query.partition("=")[0], rule
+
+
+def test_map_page_leaves_out_unreadable_filters(gpkg_client):
+    page = gpkg_client.get("/?q=%00%00&min_stars=4&lang=en").get_data(as_text=True)
+    plain = gpkg_client.get("/?min_stars=4&lang=en").get_data(as_text=True)
+    assert page == plain
+
+
+@pytest.mark.parametrize("route", [*ROUTES_WITH_FILTERS, OGC_ITEMS.format("products")])
+def test_empty_grouping_is_a_400_naming_it(gpkg_client, route):
+    response = gpkg_client.get(f"{route}?by=")
+    _assert_clean(response, allowed=(400,))
+    assert response.get_json()["param"] == "by"
+
+
+CONTROLS = st.sampled_from([chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))])
+BROKEN_UTF8 = st.sampled_from(["%E0%A4%A", "%FF", "%C3", "%ED%A0%80", "%F4%90%80%80", "%80"])
+
+
+@FUZZ
+@given(
+    route=st.sampled_from(
+        [*ROUTES_WITH_FILTERS, "/api/resolve", "/api/communes", OGC_ITEMS.format("regions")]
+    ),
+    name=st.sampled_from(FILTER_NAMES),
+    text=st.text(max_size=8),
+    bad=st.one_of(CONTROLS.map(lambda c: f"%{ord(c):02X}"), BROKEN_UTF8),
+    at=st.integers(min_value=0, max_value=8),
+)
+def test_any_unreadable_value_is_a_400_naming_its_parameter(
+    gpkg_client, route, name, text, bad, at
+):
+    from urllib.parse import quote
+
+    value = quote(text[:at], safe="") + bad + quote(text[at:], safe="")
+    response = gpkg_client.get(f"{route}?{name}={value}")
+    _assert_clean(response, allowed=(400,))
+    assert response.get_json()["param"] == name

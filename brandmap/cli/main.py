@@ -11,6 +11,7 @@ import click
 from brandmap import settings
 from brandmap.audit import audited
 from brandmap.errors import BrandmapError
+from brandmap.redaction import redact
 
 __all__ = ["main"]
 
@@ -32,7 +33,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except BrandmapError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {redact(str(exc))}", err=True)
             sys.exit(1)
 
 

@@ -122,7 +122,8 @@ def resolve_address(params: Params) -> ApiResponse:
 
 
 def stats(dataset: Dataset, params: Params) -> ApiResponse:
-    by = _single(params, "by") or "commune"
+    by = _single(params, "by")
+    by = "commune" if by is None else by  # given empty is no grouping at all: refused
     if by not in STATS_GROUPS:
         raise QueryError(f"by must be one of {', '.join(STATS_GROUPS)}", "by")
     product_filter = parse_filter(params, dataset.commune_codes, dataset.region_ids, ("by",))

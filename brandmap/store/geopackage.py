@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import logging
 import os
 import shutil
 import sqlite3
@@ -19,11 +18,12 @@ import geopandas as gpd
 import pyogrio
 
 from brandmap.errors import StoreError
+from brandmap.redaction import logger
 from brandmap.store.snapshot import LAYERS, LIST_COLUMNS, Snapshot
 
 __all__ = ["GeoPackageStore"]
 
-log = logging.getLogger("brandmap.store")
+log = logger("brandmap.store")
 
 _META_TABLE = "brandmap_meta"
 

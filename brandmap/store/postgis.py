@@ -22,19 +22,19 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 import psycopg.conninfo
 from psycopg import sql
 
 from brandmap.errors import StoreError
+from brandmap.redaction import redact
 from brandmap.store.postgis_layout import Conn, generation_schemas, ident, pointer, version
 from brandmap.store.postgis_read import read_generation
 from brandmap.store.postgis_write import drop_old_generations, load_generation
 from brandmap.store.snapshot import Snapshot
 
-__all__ = ["PostGISStore", "redact_url"]
+__all__ = ["PostGISStore"]
 
 _NAMESPACE = re.compile(r"[a-z_][a-z0-9_]{0,39}")
 
@@ -44,28 +44,6 @@ _RETRYABLE = (
     psycopg.errors.InvalidSchemaName,
     psycopg.errors.DeadlockDetected,
 )
-
-
-def redact_url(url: str) -> str:
-    """The connection URL with its password hidden, safe to print or log.
-
-    >>> redact_url("postgresql://gis:s3cret@127.0.0.1:5432/brandmap")
-    'postgresql://gis:***@127.0.0.1:5432/brandmap'
-    >>> redact_url("postgresql://gis@/brandmap?host=/run/postgresql&password=s3cret")
-    'postgresql://gis@/brandmap?host=%2Frun%2Fpostgresql&password=%2A%2A%2A'
-    """
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, hostinfo = netloc.rpartition("@")
-        if ":" in userinfo:
-            userinfo = userinfo.split(":", 1)[0] + ":***"
-        netloc = f"{userinfo}@{hostinfo}"
-    query = parts.query
-    if "password" in query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode([(k, "***" if k == "password" else v) for k, v in pairs])
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 class PostGISStore:
@@ -86,7 +64,7 @@ class PostGISStore:
     ) -> None:
         if not _NAMESPACE.fullmatch(namespace):
             raise StoreError(f"the store namespace {namespace!r} is not a plain lower-case name")
-        self.location = redact_url(url)
+        self.location = redact(url)
         try:
             self._secret = psycopg.conninfo.conninfo_to_dict(url).get("password") or ""
         except psycopg.ProgrammingError:

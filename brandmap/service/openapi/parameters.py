@@ -118,6 +118,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "by",
         "Grouping of the counts.",
         {"type": "string", "enum": ["commune", "region", "category"], "default": "commune"},
+        allowEmptyValue=False,  # an empty grouping is refused, not taken as the default
     ),
     "layer": _query(
         "layer",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from brandmap import __version__, settings
 from brandmap.errors import BrandmapError, StoreError
 from brandmap.present.dataset import Dataset
+from brandmap.redaction import logger
 from brandmap.service.web.caching import HttpCaching, SnapshotStamp
 from brandmap.service.web.security import SecurityHeaders
 from brandmap.store import Store, open_store
@@ -23,7 +23,7 @@ __all__ = ["ServedData", "create_app", "release_fingerprint", "served"]
 
 WEB_DIR = settings.REPO_ROOT / "web"
 
-log = logging.getLogger("brandmap.service.web")
+log = logger("brandmap.service.web")
 MAX_REQUEST_BYTES = 1 * 1024 * 1024
 # Whole layers, the same for every user: their answers are kept until the data changes.
 WHOLE_LAYER_PATHS = ("/api/communes", "/api/regions")

@@ -1,4 +1,5 @@
-"""What every HTTP adapter does: find the served data, send an ApiResponse, map errors.
+"""What every HTTP adapter does: read the query, find the served data, send an
+ApiResponse, map errors.
 
 A bad parameter is a 400 JSON naming it; no readable store is a 503 JSON.
 """
@@ -8,14 +9,24 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import Response, request
+from flask import Response, g, request
 
 from brandmap.errors import QueryError
 from brandmap.present.dataset import Dataset
+from brandmap.query.params import read_query, readable_query
 from brandmap.service.api import ApiResponse, error_response
 from brandmap.service.web import served
 
-__all__ = ["Unavailable", "answer", "current_dataset", "query_params", "send", "service_root"]
+__all__ = [
+    "Unavailable",
+    "answer",
+    "current_dataset",
+    "page_params",
+    "query_params",
+    "refuse_unreadable_query",
+    "send",
+    "service_root",
+]
 
 
 class Unavailable(Exception):
@@ -52,7 +63,26 @@ def service_root() -> str:
 
 
 def query_params() -> dict[str, list[str]]:
-    return {name: request.args.getlist(name) for name in request.args}
+    """The request's parameters, read once: :class:`QueryError` when one is not clean text."""
+    params = g.get("brandmap_params")
+    if params is None:
+        params = g.brandmap_params = read_query(request.query_string)
+    return params
+
+
+def page_params() -> dict[str, list[str]]:
+    """The request's readable parameters, for pages: they open any link they are given."""
+    return readable_query(request.query_string)
+
+
+def refuse_unreadable_query() -> Response | None:
+    """Before every API and OGC view: an unreadable parameter is a 400 naming it, even on
+    routes that take no parameters (a mangled link is reported, not half-understood)."""
+    try:
+        query_params()
+    except QueryError as exc:
+        return _bad_request(exc)
+    return None
 
 
 def send(result: ApiResponse, vary: str | None = None) -> Response:
@@ -68,6 +98,10 @@ def answer(handler: Callable[[], ApiResponse], vary: str | None = None) -> Respo
     try:
         return send(handler(), vary)
     except QueryError as exc:
-        return send(error_response(400, "bad_request", str(exc), exc.param), vary)
+        return _bad_request(exc, vary)
     except Unavailable:
         return send(error_response(503, "unavailable", "the data store is not available"), vary)
+
+
+def _bad_request(exc: QueryError, vary: str | None = None) -> Response:
+    return send(error_response(400, "bad_request", str(exc), exc.param), vary)

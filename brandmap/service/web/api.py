@@ -6,11 +6,18 @@ from flask import Blueprint, Response
 
 from brandmap.service import api
 from brandmap.service.web import served
-from brandmap.service.web.adapter import answer, current_dataset, query_params, send
+from brandmap.service.web.adapter import (
+    answer,
+    current_dataset,
+    query_params,
+    refuse_unreadable_query,
+    send,
+)
 
 __all__ = ["bp"]
 
 bp = Blueprint("api", __name__)
+bp.before_request(refuse_unreadable_query)
 
 
 @bp.get("/healthz")

@@ -14,11 +14,19 @@ from flask import Blueprint, Response, request
 
 from brandmap.service import ogc, openapi
 from brandmap.service.api import ApiResponse
-from brandmap.service.web.adapter import answer, current_dataset, query_params, send, service_root
+from brandmap.service.web.adapter import (
+    answer,
+    current_dataset,
+    query_params,
+    refuse_unreadable_query,
+    send,
+    service_root,
+)
 
 __all__ = ["bp"]
 
 bp = Blueprint("ogc", __name__)
+bp.before_request(refuse_unreadable_query)
 
 
 def _ogc_request() -> ogc.OgcRequest:

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from brandmap.present.map import LANGS, PageConfig, page_filters, render_map_page, vendor_file
 from brandmap.present.map.files import STATIC_DIR
+from brandmap.service.web.adapter import page_params
 
 __all__ = ["bp"]
 
@@ -45,11 +46,15 @@ def _store_facts() -> dict[str, str | None]:
 
 @bp.get("/")
 def index() -> Response:
-    """The interactive map; ``?lang=en`` and the product filters of ``/api/products``."""
-    lang = request.args.get("lang", "vi")
+    """The interactive map; ``?lang=en`` and the product filters of ``/api/products``.
+
+    Like a filter the API would refuse, an unreadable parameter is left out: the page opens.
+    """
+    params = page_params()
+    lang = (params.get("lang") or ["vi"])[0]
     config = PageConfig(
         lang=lang if lang in LANGS else "vi",
-        filters=page_filters(request.args, *_known_places()),
+        filters=page_filters(params, *_known_places()),
         api_base=request.script_root,
         **_store_facts(),
     )
