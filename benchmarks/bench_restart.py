@@ -12,6 +12,7 @@ statuses. ``tests/test_faults.py`` checks that every one of those answers is who
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import subprocess
 import threading
@@ -184,7 +185,7 @@ def _report(run: RestartRun, clients: int) -> None:
     during = run.during()
     seconds = run.up - run.down
     times = [run.down, *(a.when for a in during), run.up]
-    longest_wait = max(b - a for a, b in zip(times, times[1:], strict=False))
+    longest_wait = max(b - a for a, b in itertools.pairwise(times))
     statuses = Counter(a.status for a in during)
     shown = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items())) or "none"
     print(f"restart: {clients} clients, server away {seconds:.1f} s")
