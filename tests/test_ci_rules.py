@@ -42,7 +42,11 @@ def _outcomes(folder: Path, ci: str | None) -> str:
         env["CI"] = ci
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfs", str(folder)],
-        capture_output=True, text=True, env=env, cwd=folder, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=folder,
+        timeout=120,
     )
     return done.stdout
 

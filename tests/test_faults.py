@@ -38,17 +38,18 @@ import pytest
 from builders import xlsx_bytes
 from click.testing import CliRunner
 
+from benchmarks.bench_catalog import HEADER, valid_rows
 from benchmarks.bench_restart import LOAD_URLS, Answer, postgis_data_dir, restart_under_load
 from benchmarks.load import serving, worker_pids
 from brandmap.cli.main import main
 
 BIN = Path(sys.executable).parent
 BRANDMAP = str(BIN / "brandmap")
-HEADER = "id,name_vi,category,brand_types,commune_code,source_url"
-ROW = "banh-thu-{i},Bánh thử {i},thuc_pham,ocop,29659,https://example.org/p{i}"
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 MEMORY_LIMIT = 1536 * 2**20  # address space for a child given a bomb
-BOMB_SECONDS = 20
+# A child still running after this long hangs: a guard, not a speed limit (the memory limit is
+# what a bomb meets; how fast files are read is measured by benchmarks/bench_catalog.py).
+HANG_SECONDS = 300
 
 
 # --------------------------------------------------------------------------- helpers
@@ -75,23 +76,19 @@ def _limited_memory() -> None:  # runs in the child before exec
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def _run_limited(*args: str, timeout: float = BOMB_SECONDS) -> subprocess.CompletedProcess:
-    """A brandmap command with 1.5 GB of address space and a time limit (kill on expiry)."""
+def _run_limited(*args: str) -> subprocess.CompletedProcess:
+    """A brandmap command with 1.5 GB of address space, killed if it hangs."""
     try:
         return subprocess.run(
             [BRANDMAP, *args],
             capture_output=True,
             text=True,
-            timeout=timeout,
+            timeout=HANG_SECONDS,
             preexec_fn=_limited_memory,
             env={**os.environ, "LANG": "C.UTF-8"},
         )
     except subprocess.TimeoutExpired:
-        pytest.fail(f"brandmap {' '.join(args[:2])} still running after {timeout} s")
-
-
-def _valid_rows(count: int) -> list[str]:
-    return [HEADER, *(ROW.format(i=i) for i in range(count))]
+        pytest.fail(f"brandmap {' '.join(args[:2])} still running after {HANG_SECONDS} s")
 
 
 def _replace_member(xlsx: bytes, name: str, content: bytes) -> bytes:
@@ -238,8 +235,8 @@ def _laughs_sheet() -> bytes:
 
 def _corpus() -> dict[str, bytes]:
     """Every broken product file, by name (the suffix decides the reader)."""
-    valid = "\r\n".join(_valid_rows(3)).encode()
-    xlsx = xlsx_bytes([r.split(",") for r in _valid_rows(2)])
+    valid = "\r\n".join(valid_rows(3)).encode()
+    xlsx = xlsx_bytes([r.split(",") for r in valid_rows(2)])
     return {
         "truncated_quote.csv": valid + b'\r\nbanh-cut,"B\xc3\xa1nh c\xe1\xba\xaft ngang',
         "truncated_row.csv": valid[: valid.rindex(b",thuc_pham")],
@@ -252,7 +249,7 @@ def _corpus() -> dict[str, bytes]:
         "binary_junk.csv": bytes(range(256)) * 40,
         "binary_junk.xlsx": b"PK\x03\x04" + bytes(range(256)) * 40,
         "binary_junk.geojson": b"\x00\x01\xff\xfe" * 500,
-        "not_a_zip.xlsx": "\r\n".join(_valid_rows(2)).encode(),
+        "not_a_zip.xlsx": "\r\n".join(valid_rows(2)).encode(),
         "truncated.xlsx": xlsx[: len(xlsx) // 2],
         "laughs_sheet.xlsx": _replace_member(xlsx, "xl/worksheets/sheet1.xml", _laughs_sheet()),
         "laughs.geojson": (LAUGHS + "<kml>&lol9;</kml>").encode(),
@@ -332,60 +329,55 @@ def test_header_only_file_is_refused(name, store, tmp_path):
     assert _cli("validate", str(path)).exit_code == 1
 
 
-def test_100k_rows_validate_in_reasonable_time(tmp_path):
+def test_100k_rows_validate(tmp_path):
+    """A large file validates cleanly within the memory limit; how fast is measured by
+    ``python -m benchmarks --only bench_catalog``."""
     path = tmp_path / "100k.csv"
-    path.write_text("\n".join(_valid_rows(100_000)) + "\n", encoding="utf-8")
-    started = time.monotonic()
-    result = _run_limited("validate", str(path), timeout=60)
+    path.write_text("\n".join(valid_rows(100_000)) + "\n", encoding="utf-8")
+    result = _run_limited("validate", str(path))
     assert result.returncode == 0, result.stdout[-500:] + result.stderr[-500:]
-    assert time.monotonic() - started < 30
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_over_the_row_limit_is_refused_clearly(tmp_path, store):
     from brandmap.catalog.reading import MAX_ROWS
 
     path = tmp_path / "too_many.csv"
-    path.write_text("\n".join(_valid_rows(MAX_ROWS + 1)) + "\n", encoding="utf-8")
+    path.write_text("\n".join(valid_rows(MAX_ROWS + 1)) + "\n", encoding="utf-8")
     before = store.read_bytes()
-    result = _run_limited("import", "products", str(path), "--store", str(store), timeout=60)
+    result = _run_limited("import", "products", str(path), "--store", str(store))
     assert result.returncode == 1
     assert "too many rows" in result.stderr and "Traceback" not in result.stderr
     assert store.read_bytes() == before
 
 
 def test_zip_bomb_workbook_is_refused(store, tmp_path):
-    base = xlsx_bytes([r.split(",") for r in _valid_rows(1)])
+    base = xlsx_bytes([r.split(",") for r in valid_rows(1)])
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(_rows_bomb(base))
     assert path.stat().st_size < 5 * 2**20
-    _assert_refused("import", path, store, timeout=8)
+    _assert_refused("import", path, store)
 
 
 @pytest.mark.parametrize("command", ["validate", "import"])
 def test_wide_dimension_workbook_is_refused(command, store, tmp_path):
-    """A sheet declaring 16,384 columns is read by its cells, in time, without a crash;
+    """A sheet declaring 16,384 columns is read by its cells without a crash;
     its 30,000 incomplete rows are reported and nothing is imported."""
-    base = xlsx_bytes([r.split(",") for r in _valid_rows(1)])
+    base = xlsx_bytes([r.split(",") for r in valid_rows(1)])
     path = tmp_path / "wide.xlsx"
     path.write_bytes(_replace_member(base, "xl/worksheets/sheet1.xml", _wide_sheet()))
     _assert_refused(command, path, store, max_lines=None)
 
 
-def _assert_refused(
-    command: str,
-    path: Path,
-    store: Path,
-    timeout: float = BOMB_SECONDS,
-    max_lines: int | None = 3,
-) -> None:
-    """Exit 1 in time, no crash, the store untouched; a short answer unless max_lines=None."""
+def _assert_refused(command: str, path: Path, store: Path, max_lines: int | None = 3) -> None:
+    """Exit 1, no crash, the store untouched; a short answer unless max_lines=None."""
     before = store.read_bytes()
     args = (
         ["validate", str(path)]
         if command == "validate"
         else ["import", "products", str(path), "--store", str(store)]
     )
-    result = _run_limited(*args, timeout=timeout)
+    result = _run_limited(*args)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output[-500:]
     assert "Traceback" not in output and "MemoryError" not in output, output[-500:]
@@ -455,7 +447,7 @@ def test_kill_9_during_build_keeps_a_readable_store(store):
 def test_kill_9_during_import_is_all_or_nothing(store, tmp_path):
     """SIGKILL during an import of 2 000 rows: the store has all of them or none."""
     new = tmp_path / "new.csv"
-    new.write_text("\n".join(_valid_rows(2_000)) + "\n", encoding="utf-8")
+    new.write_text("\n".join(valid_rows(2_000)) + "\n", encoding="utf-8")
     args = ["import", "products", str(new), "--store", str(store)]
     old_count = _product_count(store)
     scratch = tmp_path / "scratch.gpkg"
