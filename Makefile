@@ -37,7 +37,7 @@ run: build
 
 test: $(DEV_STAMP) $(ASSETS)
 	$(BIN)/ruff check brandmap tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check brandmap tests benchmarks

@@ -1,4 +1,5 @@
-"""Shared fixtures: the optional reference data beside the repository."""
+"""Shared fixtures (the reference data beside the repository, PostGIS stores), and the rule
+that in CI (``CI=true``) no test may skip: a missing real part there is a failure."""
 
 from __future__ import annotations
 
@@ -12,6 +13,42 @@ import pytest
 from brandmap.settings import REPO_ROOT
 
 REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
+
+
+# ----------------------------------------------------------------------------- no skips in CI
+
+
+def in_ci() -> bool:
+    """CI sets ``CI=true``: every real part (PostGIS, Chromium, GDAL, wrk, nginx, zbarimg,
+    pdftotext, the reference data) must be there, so a test that cannot find one fails."""
+    return os.environ.get("CI") == "true"
+
+
+def _fail_instead_of_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
+    if not (in_ci() and report.skipped) or hasattr(report, "wasxfail"):
+        return
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    reason = reason.removeprefix("Skipped: ")
+    report.outcome = "failed"
+    report.longrepr = f"would skip, but CI=true allows no skip: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """In CI a skipped test (skip marks, ``pytest.skip``, ``importorskip``) fails instead."""
+    outcome = yield
+    _fail_instead_of_skip(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):
+    """In CI a module skipped as a whole at import fails instead."""
+    outcome = yield
+    _fail_instead_of_skip(outcome.get_result())
+
+
+# ----------------------------------------------------------------------------- fixtures
 
 
 @pytest.fixture(scope="session")
@@ -80,25 +117,19 @@ POSTGIS_ENV = "BRANDMAP_TEST_POSTGIS"
 
 @pytest.fixture(scope="session")
 def postgis_url() -> str:
-    """A PostGIS database for store tests (see .ci/postgis.sh).
-
-    Skips on a developer machine without one; in CI (``CI=true``) a missing or silent
-    server fails instead, so the PostGIS tests can never be skipped unnoticed.
-    """
+    """A PostGIS database for store tests (see .ci/postgis.sh); skips without one."""
     import psycopg
 
     from brandmap.redaction import redact
 
     url = os.environ.get(POSTGIS_ENV)
-    in_ci = os.environ.get("CI") == "true"
     if not url:
-        (pytest.fail if in_ci else pytest.skip)(f"{POSTGIS_ENV} is not set (see .ci/postgis.sh)")
+        pytest.skip(f"{POSTGIS_ENV} is not set (see .ci/postgis.sh)")
     try:
         with psycopg.connect(url, connect_timeout=5) as conn:
             conn.execute("SELECT postgis_version()")
     except psycopg.Error as exc:
-        message = f"{POSTGIS_ENV}={redact(url)} does not answer: {type(exc).__name__}"
-        (pytest.fail if in_ci else pytest.skip)(message)
+        pytest.skip(f"{POSTGIS_ENV}={redact(url)} does not answer: {type(exc).__name__}")
     return url
 
 

@@ -1,7 +1,8 @@
 """The JSON API over the real catalog, through Flask's test client.
 
-Expected product sets are computed here independently from ``data/products/products.csv``
-with the standard library, not with brandmap's own query code.
+Expected product sets and counts are computed here independently from
+``data/products/products.csv`` and ``data/geo/regions.csv`` with the standard library, not with
+brandmap's own query or stats code.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import itertools
 import json
 import unicodedata
 
+import pyproj
 import pytest
 
 from brandmap.settings import REPO_ROOT
 
 CATALOG = REPO_ROOT / "data" / "products" / "products.csv"
+REGIONS = REPO_ROOT / "data" / "geo" / "regions.csv"
+GEOD = pyproj.Geod(ellps="WGS84")
 
 
 def _fold(text: str) -> str:
@@ -181,18 +185,101 @@ def test_bad_input_is_a_400_json(client, url):
     assert body["error"] == "bad_request" and body["detail"]
 
 
-def test_stats_by_commune_adds_up(client, catalog_rows):
-    rows = client.get("/api/stats?by=commune").get_json()["rows"]
-    assert len(rows) == 124
-    placed = client.get("/api/products?limit=10000").get_json()["features"]
-    with_commune = [f for f in placed if f["properties"]["commune_code"]]
-    assert sum(r["total"] for r in rows) == len(with_commune)
+def test_near_finds_the_products_within_the_radius(client):
+    """Checked against pyproj's geodesics on the WGS 84 ellipsoid; the service measures on a
+    sphere, so products within 1 % of the edge may fall either way."""
+    lat0, lon0, radius_km = 10.2537, 105.9722, 15.0  # Vĩnh Long town centre
+    everything = client.get("/api/products?limit=10000").get_json()["features"]
+    km = {
+        f["properties"]["id"]: GEOD.inv(lon0, lat0, *f["geometry"]["coordinates"])[2] / 1000
+        for f in everything
+    }
+    inside = {i for i, d in km.items() if d < 0.99 * radius_km}
+    outside = {i for i, d in km.items() if d > 1.01 * radius_km}
+    assert inside and outside
+    query = f"near={lat0},{lon0}&radius_km={radius_km}&limit=10000"
+    found = set(_ids(client.get(f"/api/products?{query}")))
+    assert inside <= found and not found & outside
+
+
+# --- /api/stats: every count computed here from the catalog and region CSVs ---------------
+
+BRAND_TYPES = ("ocop", "gi", "collective_mark", "certification_mark", "st_product", "specialty")
+CATEGORIES = ("thuc_pham", "do_uong", "thao_duoc", "vai_may_mac", "luu_niem_noi_that")
+CATEGORIES += ("du_lich_cong_dong",)
+
+
+def _counts(rows: list[dict[str, str]]) -> dict[str, int]:
+    """The count columns of one stats row: total, products per OCOP star, per brand type."""
+    counts = {"total": len(rows), "ocop_3_star": 0, "ocop_4_star": 0, "ocop_5_star": 0}
+    counts.update(dict.fromkeys(BRAND_TYPES, 0))
+    for row in rows:
+        if row["ocop_stars"]:
+            counts[f"ocop_{int(row['ocop_stars'])}_star"] += 1
+        for brand_type in set(row["brand_types"].split(";")):
+            counts[brand_type.strip()] += 1
+    return counts
+
+
+def _stats(client, query: str, key: str) -> dict[str, dict[str, int]]:
+    response = client.get(f"/api/stats?{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return {
+        row[key]: {c: row[c] for c in row if c in _counts([])}
+        for row in response.get_json()["rows"]
+    }
+
+
+@pytest.fixture(scope="module")
+def placed_rows(catalog_rows, app) -> list[dict[str, str]]:
+    """Catalog rows with their commune: the catalog's ``commune_code``; for the few rows
+    placed only by their published address, the commune the service placed them in."""
+    features = app.test_client().get("/api/products?limit=10000").get_json()["features"]
+    placed = {f["properties"]["id"]: f["properties"]["commune_code"] or "" for f in features}
+    assert len(placed) == len(catalog_rows)
+    for row in catalog_rows:
+        assert not row["commune_code"] or placed[row["id"]] == row["commune_code"], row["id"]
+    return [
+        {**row, "commune_code": row["commune_code"] or placed[row["id"]]} for row in catalog_rows
+    ]
+
+
+@pytest.fixture(scope="module")
+def region_rows() -> list[dict[str, str]]:
+    with open(REGIONS, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_stats_by_category(client, catalog_rows):
+    expected = {c: _counts([r for r in catalog_rows if r["category"] == c]) for c in CATEGORIES}
+    assert _stats(client, "by=category", "category") == expected
+    assert expected["thuc_pham"]["total"] > 0 and expected["thuc_pham"]["ocop_4_star"] > 0
 
 
 def test_stats_by_category_with_filter(client, catalog_rows):
-    rows = client.get("/api/stats?by=category&min_stars=4").get_json()["rows"]
-    expected = sum(1 for r in catalog_rows if r["ocop_stars"] and int(r["ocop_stars"]) >= 4)
-    assert sum(r["total"] for r in rows) == expected
+    kept = [r for r in catalog_rows if r["ocop_stars"] and int(r["ocop_stars"]) >= 4]
+    expected = {c: _counts([r for r in kept if r["category"] == c]) for c in CATEGORIES}
+    assert _stats(client, "by=category&min_stars=4", "category") == expected
+
+
+def test_stats_by_commune(client, placed_rows):
+    codes = {f["properties"]["code"] for f in client.get("/api/communes").get_json()["features"]}
+    expected = {c: _counts([r for r in placed_rows if r["commune_code"] == c]) for c in codes}
+    assert _stats(client, "by=commune", "code") == expected
+    assert sum(e["total"] for e in expected.values()) > 0
+
+
+def test_stats_by_region(client, placed_rows, region_rows):
+    """A region counts the products linked to it and the products placed in its communes."""
+    expected = {}
+    for region in region_rows:
+        communes = set(region["commune_codes"].split())
+        members = [
+            r for r in placed_rows if r["region"] == region["id"] or r["commune_code"] in communes
+        ]
+        expected[region["id"]] = _counts(members)
+    assert _stats(client, "by=region", "id") == expected
+    assert sum(e["gi"] for e in expected.values()) > 0
 
 
 def test_resolve_endpoint(client):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pyogrio
@@ -212,3 +215,133 @@ def test_store_password_is_never_shown_or_recorded(tmp_path, monkeypatch):
     (entry,) = [json.loads(line) for line in audit_log_path().read_text().splitlines()]
     assert entry["store"].startswith("postgresql://gis:***@127.0.0.1:1/brandmap")
     assert secret not in json.dumps(entry)
+
+
+# ----------------------------------------------------------------------------- boundaries
+
+BRANDMAP = str(Path(sys.executable).parent / "brandmap")
+REFERENCE_AREA_KM2 = {"28756": 24.97, "29659": 35.88}  # the reference crosswalk's areaKm2
+
+
+@pytest.fixture()
+def var_store(built_store, tmp_path, monkeypatch) -> Path:
+    """The service's var folder holding the store, earlier real boundaries and the audit log;
+    downloads go through a temporary folder of the test's own."""
+    var = tmp_path / "var"
+    var.mkdir()
+    shutil.copy(built_store, var / "brandmap.gpkg")
+    (var / "boundaries_2025.gpkg").write_bytes(b"boundaries saved by an earlier fetch")
+    monkeypatch.setenv("BRANDMAP_VAR_DIR", str(var))
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(downloads))
+    return var / "brandmap.gpkg"
+
+
+@pytest.fixture
+def mirror_copy(upstream_mirror: Path, tmp_path: Path) -> Path:
+    """A writable copy of the boundary mirror, to corrupt."""
+    copy = tmp_path / "mirror"
+    shutil.copytree(upstream_mirror, copy)
+    for path in copy.rglob("*"):
+        path.chmod(0o644 if path.is_file() else 0o755)
+    return copy
+
+
+def _ward_file(mirror: Path, code: str) -> Path:
+    from brandmap.geo.fetch import read_manifest
+
+    entry = next(e for e in read_manifest() if e.code == code)
+    return mirror / entry.path
+
+
+def _kept_files(store: Path) -> dict[str, bytes]:
+    """Every file beside the store and in the download folder, but the audit log (which
+    records failures too)."""
+    folders = (store.parent, Path(tempfile.gettempdir()))
+    return {
+        str(path): path.read_bytes()
+        for folder in folders
+        for path in sorted(folder.iterdir())
+        if path.name != "audit.log"
+    }
+
+
+def _assert_serves_official_geometry(store: Path) -> None:
+    from brandmap.service.web import create_app
+
+    client = create_app(str(store)).test_client()
+    assert client.get("/healthz").get_json()["geometry_quality"] == "official"
+    communes = client.get("/api/communes").get_json()["features"]
+    areas = {f["properties"]["code"]: f["properties"]["area_km2"] for f in communes}
+    assert len(areas) == 124
+    for code, area in REFERENCE_AREA_KM2.items():
+        assert areas[code] == pytest.approx(area, rel=0.01), code
+    stored = GeoPackageStore(store).read().communes
+    assert (stored["geometry_quality"] == "official").all()
+
+
+@pytest.mark.reference
+def test_fetch_boundaries_command_serves_official_geometry(var_store, upstream_mirror):
+    url = upstream_mirror.as_uri()
+    result = run("fetch", "boundaries", "--url", url, "--store", str(var_store))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "fetched and verified 124 commune boundaries",
+        f"store rebuilt: {var_store} (official geometry)",
+    ]
+    _assert_serves_official_geometry(var_store)
+    saved = pyogrio.read_dataframe(var_store.parent / "boundaries_2025.gpkg")
+    assert len(saved) == 124 and (saved["geometry_quality"] == "official").all()
+    assert list(Path(tempfile.gettempdir()).iterdir()) == []
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize("damage", ["checksum", "missing"])
+def test_failed_fetch_changes_nothing(damage, var_store, mirror_copy):
+    victim = _ward_file(mirror_copy, "29659")
+    if damage == "checksum":
+        data = bytearray(victim.read_bytes())
+        data[200] = ord("9") if data[200] != ord("9") else ord("8")
+        victim.write_bytes(bytes(data))
+    else:
+        victim.unlink()
+    before = _kept_files(var_store)
+    result = CliRunner().invoke(
+        main, ["fetch", "boundaries", "--url", mirror_copy.as_uri(), "--store", str(var_store)]
+    )
+    assert result.exit_code == 1
+    reason = "checksum mismatch for" if damage == "checksum" else "could not download"
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"error: {reason} {victim.relative_to(mirror_copy)}")
+    assert _kept_files(var_store) == before
+
+
+@pytest.mark.reference
+def test_import_boundaries_command_serves_official_geometry(var_store, reference_dir):
+    source = reference_dir / "geo" / "vinhlong_2025_communes.geojson"
+    done = subprocess.run(
+        [BRANDMAP, "import", "boundaries", str(source), "--store", str(var_store)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"{source.name}: 124 features, code field 'code', read as EPSG:4326"
+    assert lines[-1] == f"store rebuilt: {var_store} (official geometry)"
+    _assert_serves_official_geometry(var_store)
+
+
+@pytest.mark.reference
+def test_failed_import_changes_nothing(var_store, reference_dir, tmp_path):
+    part = tmp_path / "part.geojson"
+    whole = pyogrio.read_dataframe(reference_dir / "geo" / "vinhlong_2025_communes.geojson")
+    whole.head(3).to_file(part)
+    before = _kept_files(var_store)
+    command = ["import", "boundaries", str(part), "--store", str(var_store)]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith("error: part.geojson covers 3 of the 124 communes")
+    assert _kept_files(var_store) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pyproj
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -166,3 +167,41 @@ def test_page_without_filters_is_the_catalog_in_order(synthetic_index):
     assert list(rows) == list(range(1990, 2000))
     rows, total = synthetic_index.page(ProductFilter(), 5000, 100)
     assert (list(rows), total) == ([], 2000)
+
+
+GEOD = pyproj.Geod(ellps="WGS84")
+CENTRES = {"Vĩnh Long": (10.2537, 105.9722), "Trà Vinh": (9.9347, 106.3455)}  # town centres
+
+
+def _ring_of_products(centre: tuple[float, float], radius_km: float) -> gpd.GeoDataFrame:
+    """Products 1 % inside and 1 % outside the radius, every 30 degrees of bearing."""
+    lat0, lon0 = centre
+    rows = [
+        (f"{where}-{bearing}", *GEOD.fwd(lon0, lat0, bearing, factor * radius_km * 1000)[:2])
+        for where, factor in (("inside", 0.99), ("outside", 1.01))
+        for bearing in range(0, 360, 30)
+    ]
+    ids, lons, lats = zip(*rows, strict=True)
+    return gpd.GeoDataFrame(
+        {
+            "id": ids,
+            "name_vi": "Sản phẩm",
+            "category": "thuc_pham",
+            "brand_types": [["ocop"]] * len(ids),
+            "ocop_stars": None,
+            "commune_code": "29659",
+            "region": None,
+            "value_chain": "rice",
+        },
+        geometry=gpd.points_from_xy(lons, lats),
+        crs=4326,
+    )
+
+
+@pytest.mark.parametrize("radius_km", [0.5, 5.0, 40.0])
+@pytest.mark.parametrize("place", ["Vĩnh Long", "Trà Vinh"])
+def test_near_keeps_products_just_inside_the_radius_and_drops_those_just_outside(place, radius_km):
+    centre = CENTRES[place]
+    index = ProductIndex(_ring_of_products(centre, radius_km), {})
+    found = index.products["id"].iloc[index.match(ProductFilter(near=centre, radius_km=radius_km))]
+    assert sorted(found) == sorted(f"inside-{bearing}" for bearing in range(0, 360, 30))

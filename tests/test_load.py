@@ -29,7 +29,7 @@ def test_main_routes_hold_a_short_load(built_store, tmp_path):
         after = worker_rss_kib(process.pid)
         assert process.poll() is None
     print(f"\nload: {result}, rss before {before} after {after}")
-    assert result.requests > 500, result
+    assert result.requests > 0, result  # how many per second: python -m benchmarks.load
     assert result.socket_errors == 0, result
     assert result.status == 0, result  # no 4xx/5xx answer at all
     assert memory_is_flat(before, after), (before, after)

@@ -234,23 +234,62 @@ def test_open_store_picks_postgis_for_postgresql_urls():
     assert store.location == "postgresql://gis:***@127.0.0.1:5432/brandmap"
 
 
-def test_views_follow_new_columns_and_keep_views_built_on_them(postgis_store, postgis_url):
-    ns = psycopg.sql.Identifier(postgis_store.namespace)
-    postgis_store.write(tiny_snapshot("first"))
-    with psycopg.connect(postgis_url, autocommit=True) as conn:
+def _view_rows(url: str, query: str, namespace: str) -> list[tuple]:
+    """Rows of ``query`` with ``{ns}`` standing for the store's namespace, as a GIS client asks."""
+    with psycopg.connect(url) as conn:
+        statement = psycopg.sql.SQL(query).format(ns=psycopg.sql.Identifier(namespace))
+        return conn.execute(statement).fetchall()
+
+
+def _users_view(url: str, namespace: str) -> None:
+    """A GIS user's own view on the public products view."""
+    with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
-            psycopg.sql.SQL("CREATE VIEW {}.four_star AS SELECT id FROM {}.products").format(ns, ns)
+            psycopg.sql.SQL(
+                "CREATE VIEW {ns}.four_star AS SELECT id, name_vi FROM {ns}.products"
+                " WHERE ocop_stars >= 4"
+            ).format(ns=psycopg.sql.Identifier(namespace))
         )
-    postgis_store.write(tiny_snapshot("second"))  # same columns: the GIS user's view survives
-    with psycopg.connect(postgis_url) as conn:
-        query = psycopg.sql.SQL("SELECT id FROM {}.four_star").format(ns)
-        assert conn.execute(query).fetchall() == [("keo-dua",)]
-        conn.execute(psycopg.sql.SQL("DROP VIEW {}.four_star").format(ns))
-        conn.commit()
-    postgis_store.write(_mixed_snapshot())  # new columns: the view is rebuilt
-    with psycopg.connect(postgis_url) as conn:
-        query = psycopg.sql.SQL("SELECT name_en FROM {}.products ORDER BY fid").format(ns)
-        assert conn.execute(query).fetchall() == [("Coconut candy",), (None,), ("Milk tea",)]
+
+
+def _with_english_names(snapshot: Snapshot) -> Snapshot:
+    """The same snapshot whose products gained a column, as a richer catalog brings."""
+    products = snapshot.products.copy()
+    products.insert(2, "name_en", "Coconut candy")
+    return Snapshot(snapshot.communes, snapshot.regions, products, meta=snapshot.meta)
+
+
+def test_views_follow_new_and_retyped_columns(postgis_store, postgis_url):
+    postgis_store.write(tiny_snapshot("first"))
+    postgis_store.write(_mixed_snapshot())  # new columns, and ocop_stars becomes a float
+    ns = postgis_store.namespace
+    rows = _view_rows(postgis_url, "SELECT name_en, ocop_stars FROM {ns}.products ORDER BY fid", ns)
+    assert rows == [("Coconut candy", 4.0), (None, None), ("Milk tea", 3.0)]
+
+
+def test_users_view_survives_a_build_that_adds_a_column(postgis_store, postgis_url):
+    ns = postgis_store.namespace
+    postgis_store.write(tiny_snapshot("first"))
+    _users_view(postgis_url, ns)
+    postgis_store.write(tiny_snapshot("second"))  # same columns
+    assert _view_rows(postgis_url, "SELECT * FROM {ns}.four_star", ns) == [("keo-dua", "second")]
+    postgis_store.write(_with_english_names(tiny_snapshot("third")))
+    assert postgis_store.read().products.loc[0, "name_en"] == "Coconut candy"
+    assert _view_rows(postgis_url, "SELECT * FROM {ns}.four_star", ns) == [("keo-dua", "third")]
+    shown = _view_rows(postgis_url, "SELECT id, name_en, ST_SRID(geometry) FROM {ns}.products", ns)
+    assert shown == [("keo-dua", "Coconut candy", 4326)]
+
+
+def test_retyped_column_under_a_users_view_fails_and_changes_nothing(postgis_store, postgis_url):
+    ns = postgis_store.namespace
+    postgis_store.write(tiny_snapshot("first"))
+    _users_view(postgis_url, ns)
+    before = _schemas(postgis_url, ns)
+    with pytest.raises(StoreError, match=r"ocop_stars .*four_star.*unchanged"):
+        postgis_store.write(_mixed_snapshot())  # ocop_stars turns from integer to float
+    assert postgis_store.read().products.loc[0, "name_vi"] == "first"
+    assert _view_rows(postgis_url, "SELECT * FROM {ns}.four_star", ns) == [("keo-dua", "first")]
+    assert _schemas(postgis_url, ns) == before
 
 
 def test_version_changes_on_every_write(postgis_store, postgis_url):

@@ -72,3 +72,12 @@ def generation_schemas(conn: Conn, namespace: str) -> list[str]:
         "SELECT nspname FROM pg_namespace WHERE nspname ~ %s", [f"^{namespace}_g[0-9]+$"]
     ).fetchall()
     return [schema for (schema,) in rows]
+
+
+def table_columns(conn: Conn, schema: str, name: str) -> list[tuple[str, str]]:
+    """A table's or view's columns with their types, in order."""
+    return conn.execute(
+        "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute"
+        " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        [quoted(f"{schema}.{name}")],
+    ).fetchall()

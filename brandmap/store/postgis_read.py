@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from psycopg import sql
 
-from brandmap.store.postgis_layout import GEOMETRY, ROW_ORDER, SRID, Conn, ident, quoted
+from brandmap.store.postgis_layout import GEOMETRY, ROW_ORDER, SRID, Conn, ident, table_columns
 from brandmap.store.snapshot import LAYERS, Snapshot
 
 __all__ = ["read_generation"]
@@ -35,7 +35,7 @@ def _lock_generation(conn: Conn, schema: str) -> None:
 
 
 def _read_layer(conn: Conn, schema: str, name: str) -> gpd.GeoDataFrame:
-    columns = _table_columns(conn, schema, name)
+    columns = table_columns(conn, schema, name)
     attributes = [c for c, _ in columns if c not in (ROW_ORDER, GEOMETRY)]
     select = [ident(c) for c in attributes]
     select.append(sql.SQL("ST_AsBinary({})").format(ident(GEOMETRY)))
@@ -61,14 +61,6 @@ def _column(values: list[Any], pg_type: str) -> pd.Series:
         empty = {"bigint": "int64", "double precision": "float64", "boolean": "bool"}
         return pd.Series([], dtype=empty.get(pg_type, object))
     return pd.Series(values)
-
-
-def _table_columns(conn: Conn, schema: str, name: str) -> list[tuple[str, str]]:
-    return conn.execute(
-        "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute"
-        " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-        [quoted(f"{schema}.{name}")],
-    ).fetchall()
 
 
 def _read_meta(conn: Conn, schema: str) -> dict[str, Any]:

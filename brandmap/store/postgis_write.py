@@ -29,6 +29,7 @@ from brandmap.store.postgis_layout import (
     generation_schemas,
     ident,
     quoted,
+    table_columns,
 )
 from brandmap.store.snapshot import LAYERS, LIST_COLUMNS, Snapshot
 
@@ -100,19 +101,46 @@ def _switch(conn: Conn, namespace: str, schema: str) -> None:
     )
     conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(_SWITCH_LOCK_TIMEOUT)))
     for name in (*LAYERS, "meta"):
-        _point_view(conn, ident(namespace, name), ident(schema, name))
+        _point_view(conn, namespace, schema, name)
 
 
-def _point_view(conn: Conn, view: sql.Identifier, table: sql.Identifier) -> None:
-    """Replace a view in place, so views that GIS users built on top of it survive."""
+def _point_view(conn: Conn, namespace: str, schema: str, name: str) -> None:
+    """Point the public view of a layer at the new generation's table.
+
+    GIS users build their own views on the public ones, and PostgreSQL refuses to drop a view
+    others depend on. It does replace one in place while the columns it shows keep their
+    names, order and types, new ones following: so the view keeps its own column order and
+    shows a layer's new columns at the end. A column that disappears or changes type needs
+    the view recreated; with users' views on it the write fails clearly and changes nothing.
+    """
+    view, table = ident(namespace, name), ident(schema, name)
+    shown = _view_columns(conn, namespace, name)
+    columns = table_columns(conn, schema, name)
+    if set(shown) <= set(columns):
+        order = [*shown, *(c for c in columns if c not in shown)]
+        select = sql.SQL(", ").join(ident(column) for column, _ in order)
+        conn.execute(
+            sql.SQL("CREATE OR REPLACE VIEW {} AS SELECT {} FROM {}").format(view, select, table)
+        )
+        return
     try:
         with conn.transaction():
-            conn.execute(
-                sql.SQL("CREATE OR REPLACE VIEW {} AS SELECT * FROM {}").format(view, table)
-            )
-    except psycopg.errors.InvalidTableDefinition:  # the layer's columns changed
-        conn.execute(sql.SQL("DROP VIEW {}").format(view))
-        conn.execute(sql.SQL("CREATE VIEW {} AS SELECT * FROM {}").format(view, table))
+            conn.execute(sql.SQL("DROP VIEW {}").format(view))
+            conn.execute(sql.SQL("CREATE VIEW {} AS SELECT * FROM {}").format(view, table))
+    except psycopg.errors.DependentObjectsStillExist as exc:
+        changed = ", ".join(sorted(column for column, _ in set(shown) - set(columns)))
+        raise StoreError(
+            f"the {name} layer's columns {changed} disappear or change type, and views depend "
+            f"on {namespace}.{name} ({exc.diag.message_detail or 'see pg_depend'}): "
+            "drop or adapt those views, then write again; the store is unchanged"
+        ) from None
+
+
+def _view_columns(conn: Conn, namespace: str, name: str) -> list[tuple[str, str]]:
+    """The columns a public view shows now (none before the first write)."""
+    if conn.execute("SELECT to_regclass(%s)", [quoted(f"{namespace}.{name}")]).fetchone()[0]:
+        return table_columns(conn, namespace, name)
+    return []
 
 
 def drop_old_generations(conn: Conn, namespace: str) -> None:
