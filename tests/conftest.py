@@ -126,3 +126,20 @@ def postgis_session_store(postgis_url: str) -> Iterator:
 def postgis_module_store(postgis_url: str) -> Iterator:
     """A PostGIS store of one test module's own."""
     yield from _postgis_namespace(postgis_url)
+
+
+@pytest.fixture(params=["embedded", "postgres"])
+def editorial_records(request, tmp_path) -> Iterator:
+    """Editorial records on each backend: every editorial test runs on both."""
+    if request.param == "embedded":
+        from brandmap.editorial.embedded import EmbeddedRecords
+
+        yield EmbeddedRecords(tmp_path / "editorial.sqlite")
+        return
+    from brandmap.editorial.postgres import PostgresRecords
+
+    records = PostgresRecords(
+        request.getfixturevalue("postgis_url"), schema=f"test_{uuid.uuid4().hex[:12]}_editorial"
+    )
+    yield records
+    records.drop()
