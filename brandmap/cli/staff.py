@@ -8,6 +8,7 @@ and a token only once, when it is made.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import click
@@ -58,10 +59,9 @@ def add_user(user: str, role: str, store: str | None) -> None:
 
 
 def _new_password() -> str:
-    stdin = click.get_text_stream("stdin")
-    if stdin.isatty():
+    if sys.stdin.isatty():
         return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    return stdin.readline().rstrip("\r\n")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @users_group.command(name="list")
