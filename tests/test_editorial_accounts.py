@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from argon2 import PasswordHasher
+from builders import CHEAP_HASHER as CHEAP
 
 from brandmap.editorial.accounts import (
     add_account,
@@ -16,7 +17,6 @@ from brandmap.editorial.roles import Role
 from brandmap.editorial.trail import recent_entries
 from brandmap.errors import ValidationError
 
-CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "hai-mươi-ký-tự-bí-mật"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from argon2 import PasswordHasher
+from builders import CHEAP_HASHER as CHEAP
 
 from brandmap.editorial.passwords import (
     check_password,
@@ -13,7 +14,6 @@ from brandmap.editorial.passwords import (
 )
 from brandmap.errors import ValidationError
 
-CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "mật khẩu dài đủ"
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from builders import CHEAP_HASHER as CHEAP
 
 from brandmap.editorial import open_records
 from brandmap.editorial.accounts import add_account, list_accounts
@@ -17,7 +18,6 @@ from brandmap.editorial.records import MIGRATIONS, DuplicateRecord
 from brandmap.editorial.roles import Role
 from brandmap.editorial.trail import recent_entries
 from brandmap.errors import StoreError
-from tests.test_editorial_accounts import CHEAP, PASSWORD
 
 
 def versions(records) -> list[int]:
@@ -78,7 +78,7 @@ def test_accounts_survive_a_rebuild_of_the_store(open_editorial, real_snapshot, 
     from brandmap.store import GeoPackageStore, open_store
 
     records = open_editorial()
-    add_account(records, "lan", Role.ADMIN, PASSWORD, actor="t", hasher=CHEAP)
+    add_account(records, "lan", Role.ADMIN, "mười-ký-tự-trở-lên", actor="t", hasher=CHEAP)
     if isinstance(records, PostgresRecords):
         store = open_store(records._url)  # the default namespace, as `brandmap build` uses
     else:

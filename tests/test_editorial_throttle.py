@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from argon2 import PasswordHasher
+from builders import CHEAP_HASHER as CHEAP
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,7 +19,6 @@ from brandmap.editorial.throttle import (
     seconds_to_wait,
 )
 
-CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "mười-ký-tự-trở-lên"
 START = datetime(2025, 7, 1, 8, 0, tzinfo=UTC)
 

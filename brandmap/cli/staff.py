@@ -9,12 +9,13 @@ and a token only once, when it is made.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 import click
 
 from brandmap.audit import who
 from brandmap.cli.options import store_location, store_option
+from brandmap.editorial.records import Records
 from brandmap.editorial.roles import TOKEN_ROLES, Role
 
 __all__ = ["tokens_group", "users_group"]
@@ -24,19 +25,22 @@ def _actor() -> str:
     return f"cli:{who()}"
 
 
-def _records(store: str | None):
+def _records(store: str | None) -> Records:
     from brandmap.editorial import open_records
 
     return open_records(store_location(store))
 
 
-def _table(header: Sequence[str], rows: list[Sequence[str]]) -> None:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
-    for row in [header, *rows]:
+def _listing(rows: Iterable[tuple[str, str, str, str, str]]) -> None:
+    """Accounts or tokens as aligned columns: name, role, state, created (UTC), by whom."""
+    table = [("NAME", "ROLE", "STATE", "CREATED (UTC)", "BY")]
+    table += [
+        (name, role, state, created_at[:19], by) for name, role, state, created_at, by in rows
+    ]
+    widths = [max(len(cell) for cell in column) for column in zip(*table, strict=True)]
+    for row in table:
         click.echo(
-            "  ".join(
-                str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)
-            ).rstrip()
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         )
 
 
@@ -70,11 +74,10 @@ def list_users(store: str | None) -> None:
     """List the staff accounts (names, roles, state; never passwords)."""
     from brandmap.editorial.accounts import list_accounts
 
-    rows = [
-        (a.name, a.role, "active" if a.active else "disabled", a.created_at[:19], a.created_by)
+    _listing(
+        (a.name, a.role, "active" if a.active else "disabled", a.created_at, a.created_by)
         for a in list_accounts(_records(store))
-    ]
-    _table(("NAME", "ROLE", "STATE", "CREATED (UTC)", "BY"), rows)
+    )
 
 
 @users_group.command(name="disable")
@@ -125,14 +128,7 @@ def list_tokens_command(store: str | None) -> None:
     """List the tokens by name and role, live and revoked (never the tokens)."""
     from brandmap.editorial.tokens import list_tokens
 
-    rows = [
-        (
-            t.name,
-            t.role,
-            "live" if t.revoked_at is None else "revoked",
-            t.created_at[:19],
-            t.created_by,
-        )
+    _listing(
+        (t.name, t.role, "live" if t.revoked_at is None else "revoked", t.created_at, t.created_by)
         for t in list_tokens(_records(store))
-    ]
-    _table(("NAME", "ROLE", "STATE", "CREATED (UTC)", "BY"), rows)
+    )
