@@ -20,7 +20,7 @@ from psycopg.rows import dict_row
 
 from brandmap.editorial.records import DuplicateRecord, Row, migrate
 from brandmap.errors import StoreError
-from brandmap.store.postgis import redact_url
+from brandmap.redaction import redact
 
 __all__ = ["DEFAULT_SCHEMA", "PostgresRecords"]
 
@@ -45,7 +45,7 @@ class PostgresRecords:
         if not _SCHEMA_NAME.fullmatch(schema):
             raise StoreError(f"the editorial schema {schema!r} is not a plain lower-case name")
         self.schema = schema
-        self.location = f"{redact_url(url)} (schema {schema})"
+        self.location = f"{redact(url)} (schema {schema})"
         self._url = url
         self._connect_timeout = connect_timeout
         with self.transaction(create=True) as tx:
@@ -113,5 +113,6 @@ def _placeholders(statement: str) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
+    """The server's message, first line only, with any password hidden."""
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return redact(text.splitlines()[0]) if text else type(exc).__name__
