@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from brandmap import settings
 from brandmap.redaction import logger, redact
 
-__all__ = ["audit_log_path", "audited", "record"]
+__all__ = ["audit_log_path", "audited", "record", "who"]
 
 log = logger("brandmap.audit")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,7 +29,8 @@ def audit_log_path() -> Path:
     return settings.var_dir() / "audit.log"
 
 
-def _who() -> str:
+def who() -> str:
+    """The operating-system user behind a command (the one who ran sudo, if so), at this host."""
     user = os.environ.get("SUDO_USER") or getpass.getuser()
     return f"{user}@{socket.gethostname()}"
 
@@ -42,7 +43,7 @@ def record(action: str, outcome: str, **details: Any) -> None:
     """
     entry = {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        "who": _who(),
+        "who": who(),
         "action": action,
         "outcome": outcome,
         **{k: redact(str(v)) for k, v in details.items() if v is not None},

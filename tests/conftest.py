@@ -157,3 +157,32 @@ def postgis_session_store(postgis_url: str) -> Iterator:
 def postgis_module_store(postgis_url: str) -> Iterator:
     """A PostGIS store of one test module's own."""
     yield from _postgis_namespace(postgis_url)
+
+
+@pytest.fixture(params=["embedded", "postgres"])
+def open_editorial(request, tmp_path) -> Iterator:
+    """Opens one set of editorial records, on each backend in turn (every editorial test
+    runs on both); each call opens the same records again, as a restarted worker would."""
+    if request.param == "embedded":
+        from brandmap.editorial.embedded import EmbeddedRecords
+
+        yield lambda: EmbeddedRecords(tmp_path / "editorial.sqlite")
+        return
+    from brandmap.editorial.postgres import PostgresRecords
+
+    url = request.getfixturevalue("postgis_url")
+    schema = f"test_{uuid.uuid4().hex[:12]}_editorial"
+    opened: list[PostgresRecords] = []
+
+    def open_again() -> PostgresRecords:
+        opened.append(PostgresRecords(url, schema=schema))
+        return opened[-1]
+
+    yield open_again
+    if opened:
+        opened[0].drop()
+
+
+@pytest.fixture
+def editorial_records(open_editorial):
+    return open_editorial()

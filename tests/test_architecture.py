@@ -4,8 +4,8 @@ module or function grows past the size a newcomer can read in one sitting.
 The layers, bottom to top (``ARCHITECTURE.md`` explains each):
 
     foundations (errors, settings, text, values, redaction, audit, resources) → geo → catalog
-    → store → build → query → present → service (plain functions) → service.web / serve (Flask,
-    gunicorn) → cli
+    → store → build → editorial → query → present → service (plain functions) → service.web /
+    serve (Flask, gunicorn) → cli
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ LAYERS = (
     ("brandmap.catalog",),
     ("brandmap.store",),
     ("brandmap.build",),
+    ("brandmap.editorial",),
     ("brandmap.query",),
     ("brandmap.present",),
     ("brandmap.service",),

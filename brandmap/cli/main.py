@@ -10,20 +10,13 @@ import click
 
 from brandmap import settings
 from brandmap.audit import audited
+from brandmap.cli.options import store_location as _location
+from brandmap.cli.options import store_option as _store_option
+from brandmap.cli.staff import tokens_group, users_group
 from brandmap.errors import BrandmapError
 from brandmap.redaction import redact
 
 __all__ = ["main"]
-
-STORE_HELP = "Store: a .gpkg path or postgresql:// URL (default: var/brandmap.gpkg)."
-
-
-def _store_option(function):
-    return click.option("--store", "store", default=None, help=STORE_HELP)(function)
-
-
-def _location(store: str | None) -> str:
-    return store or settings.default_store()
 
 
 class _Group(click.Group):
@@ -41,6 +34,10 @@ class _Group(click.Group):
 @click.version_option(package_name="brandmap")
 def main() -> None:
     """The digital brand map of Vĩnh Long province."""
+
+
+main.add_command(users_group)
+main.add_command(tokens_group)
 
 
 @main.command()
