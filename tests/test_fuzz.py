@@ -613,7 +613,7 @@ ROUTE_VALUES = {
     "collectionId": "products",
     "featureId": "buoi-nam-roi-binh-minh",
     "product_id": "buoi-nam-roi-binh-minh",
-    "filename": "brandmap.js",
+    "filename": "brandmap/main.js",
 }
 
 
