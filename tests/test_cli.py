@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from brandmap.cli.main import main
-from brandmap.settings import REPO_ROOT
+from brandmap.resources import REPO_ROOT
 from brandmap.store import GeoPackageStore
 
 GOOD_ROW = "new-keo-dua,Kẹo dừa thử nghiệm,Thực phẩm,ocop,4,29659,https://example.org/keo-dua\n"
