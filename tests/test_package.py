@@ -9,7 +9,6 @@ a real Chromium, from a folder that is not the checkout.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tarfile
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 from test_pages_browser import CHROMIUM, Watched, browser  # noqa: F401  (fixture)
 
+from benchmarks.load import free_port
 from brandmap import resources
 
 pytestmark = pytest.mark.skipif(
@@ -120,12 +120,6 @@ def _run(venv: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_healthy(base: str, server: subprocess.Popen, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -151,7 +145,7 @@ def site(installed: Path, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def served_from_wheel(installed: Path, site: Path) -> Iterator[str]:
     """``brandmap serve`` of the installed package, on a free loopback port."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(installed / "bin/brandmap"), "serve", "--port", str(port), "--workers", "1"],
         cwd=site,
