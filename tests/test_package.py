@@ -35,7 +35,7 @@ EXPECTED = (
     "data/products/products.csv",
     "data/geo/regions.csv",
     "web/package.json",
-    "web/static/brandmap.js",
+    "web/static/brandmap/main.js",
     "web/i18n/messages.json",
     "web/node_modules/leaflet/dist/leaflet.js",
     "web/node_modules/leaflet/dist/images/marker-icon.png",

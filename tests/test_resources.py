@@ -41,7 +41,7 @@ def test_the_bundle_holds_every_file_the_map_page_loads():
     assert len(loaded) > 10
     assert {f"web/node_modules/{name}" for name in loaded} <= bundled
     assert "web/node_modules/leaflet/dist/images/layers.png" in bundled  # named by leaflet.css
-    assert {"web/static/brandmap.js", "web/static/brandmap.css"} <= bundled
+    assert {"web/static/brandmap/main.js", "web/static/brandmap.css"} <= bundled
 
 
 @needs_assets
