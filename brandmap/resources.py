@@ -29,7 +29,6 @@ __all__ = [
     "messages_path",
     "natural_earth_dir",
     "npm_dir",
-    "npm_manifest",
     "root",
     "static_dir",
     "web_dir",
@@ -102,11 +101,6 @@ def messages_path() -> Path:
 def npm_dir() -> Path:
     """The npm packages (``npm ci`` in a checkout; the files the page needs in a wheel)."""
     return web_dir() / "node_modules"
-
-
-def npm_manifest() -> Path:
-    """``web/package.json``: the npm packages the service may serve files of."""
-    return web_dir() / "package.json"
 
 
 def data_dir() -> Path:

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from brandmap import resources
-from brandmap.present import mapview
+from brandmap.present.map import render_map_page
 
 needs_assets = pytest.mark.skipif(
     resources.map_assets_problem() is not None, reason=resources.ASSETS_MISSING
@@ -36,7 +36,7 @@ def test_missing_map_assets_are_named(tmp_path, monkeypatch):
 @needs_assets
 def test_the_bundle_holds_every_file_the_map_page_loads():
     bundled = set(resources.bundle_files(resources.REPO_ROOT))
-    html = mapview.render_map_page()
+    html = render_map_page()
     loaded = re.findall(r'"/static/vendor/([^"]+)"', html)
     assert len(loaded) > 10
     assert {f"web/node_modules/{name}" for name in loaded} <= bundled
