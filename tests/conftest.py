@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from brandmap.settings import REPO_ROOT
+from brandmap.resources import REPO_ROOT
 
 REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
 

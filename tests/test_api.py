@@ -15,7 +15,7 @@ import unicodedata
 import pyproj
 import pytest
 
-from brandmap.settings import REPO_ROOT
+from brandmap.resources import REPO_ROOT
 
 CATALOG = REPO_ROOT / "data" / "products" / "products.csv"
 REGIONS = REPO_ROOT / "data" / "geo" / "regions.csv"

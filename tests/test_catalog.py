@@ -36,7 +36,7 @@ from brandmap.catalog.schema import (
     parse_year,
 )
 from brandmap.errors import ValidationError
-from brandmap.settings import REPO_ROOT
+from brandmap.resources import REPO_ROOT
 
 PRODUCTS = REPO_ROOT / "data" / "products" / "products.csv"
 REGIONS = REPO_ROOT / "data" / "geo" / "regions.csv"

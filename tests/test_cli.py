@@ -13,8 +13,9 @@ import pyogrio
 import pytest
 from click.testing import CliRunner
 
+from brandmap import __version__, resources
 from brandmap.cli.main import main
-from brandmap.settings import REPO_ROOT
+from brandmap.resources import REPO_ROOT
 from brandmap.store import GeoPackageStore
 
 GOOD_ROW = "new-keo-dua,Kẹo dừa thử nghiệm,Thực phẩm,ocop,4,29659,https://example.org/keo-dua\n"
@@ -345,3 +346,27 @@ def test_failed_import_changes_nothing(var_store, reference_dir, tmp_path):
     (line,) = result.output.splitlines()
     assert line.startswith("error: part.geojson covers 3 of the 124 communes")
     assert _kept_files(var_store) == before
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"], prog_name="brandmap")
+    assert result.output.strip() == f"brandmap, version {__version__}"
+
+
+def test_serve_refuses_without_map_assets(built_store, tmp_path, monkeypatch):
+    monkeypatch.setattr(resources, "npm_dir", lambda: tmp_path)
+    result = CliRunner().invoke(main, ["serve", "--store", built_store])
+    assert result.exit_code == 1
+    assert "error: map assets are not installed: run `make assets`" in result.output
+
+
+def test_doctor_exits_1_on_a_failing_check(built_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRANDMAP_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("BRANDMAP_PUBLIC_URL", "https://brandmap.example.vn")
+    ready = run("doctor", "--store", built_store)
+    assert ready.exit_code == 0, ready.output
+    lines = ready.output.splitlines()
+    assert [line.split()[0] for line in lines] == ["ok", "warn", "ok", "ok", "ok"]
+    missing = run("doctor", "--store", str(tmp_path / "none.gpkg"))
+    assert missing.exit_code == 1
+    assert missing.output.startswith("fail  store:")

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from brandmap.settings import REPO_ROOT
+from brandmap.resources import REPO_ROOT
 
 DEPLOY = REPO_ROOT / "deploy"
 UNIT = DEPLOY / "brandmap.service"

@@ -6,8 +6,9 @@ import click
 import pytest
 
 from brandmap.cli.main import main
+from brandmap.resources import REPO_ROOT
 from brandmap.service.openapi import ROUTES
-from brandmap.settings import REPO_ROOT, SETTINGS
+from brandmap.settings import SETTINGS
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 

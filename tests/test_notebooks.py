@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 from nbclient import NotebookClient
 
-from brandmap.settings import REPO_ROOT
+from brandmap.resources import REPO_ROOT
 
 
 def test_planner_notebook_runs(built_store, tmp_path, monkeypatch):

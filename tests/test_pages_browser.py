@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.bench_map import CHROMIUM_ARGS
-from brandmap.settings import REPO_ROOT
+from brandmap.resources import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO_ROOT / "test-artifacts"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from brandmap import redaction
 from brandmap.redaction import HIDDEN, logger, redact
-from brandmap.settings import REPO_ROOT
+from brandmap.resources import REPO_ROOT
 
 SECRET = "Pa55word-xyz"
 

@@ -7,6 +7,7 @@ import shutil
 from datetime import datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
+from brandmap import resources
 from brandmap.service.web import create_app
 from brandmap.store import GeoPackageStore
 
@@ -126,6 +127,21 @@ def test_missing_store_is_reported_not_fatal(tmp_path):
     assert health.status_code == 503
     assert "brandmap build" in health.get_json()["detail"]
     assert client.get("/api/products").status_code == 503
+
+
+def test_missing_map_assets_are_reported_not_served_broken(built_store, tmp_path, monkeypatch):
+    client = create_app(built_store).test_client()
+    monkeypatch.setattr(resources, "npm_dir", lambda: tmp_path)
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json() == {
+        "error": "map_assets_missing",
+        "detail": "map assets are not installed: run `make assets`",
+    }
+    page = client.get("/")
+    assert page.status_code == 503
+    assert "make assets" in page.get_json()["detail"]
+    assert client.get("/api/products?limit=1").status_code == 200  # the data still answers
 
 
 def test_corrupted_store_keeps_last_good_snapshot(built_store, tmp_path):

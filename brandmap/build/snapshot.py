@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from brandmap import settings
+from brandmap import resources, settings
 from brandmap.build.placement import place_products
 from brandmap.catalog.reading import load_catalog
 from brandmap.geo.approx import approximate_communes
@@ -37,7 +37,7 @@ def build_snapshot(
     data_dir: Path | None = None, communes: gpd.GeoDataFrame | None = None
 ) -> Snapshot:
     """Load and check everything in ``data/``; raise ValidationError on any problem."""
-    data_dir = Path(data_dir or settings.data_dir())
+    data_dir = Path(data_dir or resources.data_dir())
     communes = commune_layer() if communes is None else communes
     regions = dissolve_regions(
         read_regions(data_dir / "geo" / "regions.csv", set(communes["code"])), communes

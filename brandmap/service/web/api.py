@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from brandmap import resources
 from brandmap.service import api
 from brandmap.service.web import served
 from brandmap.service.web.adapter import (
@@ -22,6 +23,9 @@ bp.before_request(refuse_unreadable_query)
 
 @bp.get("/healthz")
 def healthz() -> Response:
+    assets_problem = resources.map_assets_problem()
+    if assets_problem:
+        return send(api.error_response(503, "map_assets_missing", assets_problem))
     data = served()
     dataset = data.current()
     if dataset is None:

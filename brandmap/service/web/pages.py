@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from brandmap import resources
 from brandmap.present.map import LANGS, PageConfig, page_filters, render_map_page, vendor_file
 from brandmap.present.map.files import STATIC_DIR
 from brandmap.service.web.adapter import page_params
@@ -50,6 +51,9 @@ def index() -> Response:
 
     Like a filter the API would refuse, an unreadable parameter is left out: the page opens.
     """
+    assets_problem = resources.map_assets_problem()
+    if assets_problem:
+        abort(503, assets_problem)  # a page without its map assets shows no map
     params = page_params()
     lang = (params.get("lang") or ["vi"])[0]
     config = PageConfig(
