@@ -7,6 +7,7 @@ lists them (a test keeps the two in step).
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,8 +81,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "secret_key",
         "",
-        "Key that signs staff sessions and their CSRF tokens; unset, a random key is made at "
-        "start, so staff are signed out at every restart.",
+        "Key that signs staff sessions and their CSRF tokens; unset, one is generated once "
+        "into var/secret_key (readable by the service's user only) and kept there.",
     ),
     Setting(
         "public_url",
@@ -112,3 +113,37 @@ def default_store() -> str:
 def real_boundaries_path() -> Path:
     """Where fetched or imported real commune polygons are kept (never committed)."""
     return var_dir() / "boundaries_2025.gpkg"
+
+
+def secret_key_path() -> Path:
+    """Where the generated secret key is kept when ``BRANDMAP_SECRET_KEY`` is unset."""
+    return var_dir() / "secret_key"
+
+
+def secret_key() -> str:
+    """The key that signs staff sessions: the setting, else one generated once into ``var/``.
+
+    Generated rather than fixed so that no two installations share a key, and kept so that a
+    restart does not sign staff out. Several workers may ask at once: each writes a candidate
+    file and links it into place, which succeeds for one of them only; the others read the
+    winner's key, never a half-written file.
+    """
+    configured = get("secret_key")
+    if configured:
+        return configured
+    path = secret_key_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        candidate = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
+    return path.read_text(encoding="ascii").strip()

@@ -2,7 +2,7 @@
 
 ``brandmap doctor`` prints :func:`checks` one line each. A ``fail`` means the service cannot
 do its job (no readable store, no map assets, no database); a ``warn`` means it runs, but
-not as the province would want (approximate boundaries, staff signed out at each restart,
+not as the province would want (approximate boundaries, no shared key for several servers,
 QR codes pointing at an internal address).
 """
 
@@ -101,11 +101,17 @@ def _map_assets_check() -> Check:
 
 def _secret_key_check(key: str) -> Check:
     if not key:
+        kept = settings.secret_key_path()
+        where = (
+            f"the key generated into {kept}"
+            if kept.is_file()
+            else f"a key generated into {kept} on first use"
+        )
         return Check(
             "secret key",
             "warn",
-            "BRANDMAP_SECRET_KEY is not set: staff sessions are signed with a random key made "
-            "at start, so staff are signed out at every restart; set it to a long random "
+            f"BRANDMAP_SECRET_KEY is not set: staff sessions are signed with {where}; "
+            "servers behind one load balancer need the same key: set it to a long random "
             "value (python -c 'import secrets; print(secrets.token_hex(32))')",
         )
     if len(key) < MIN_SECRET_KEY_LENGTH:
