@@ -306,7 +306,7 @@ def test_broken_file_is_refused_clearly(name, store, tmp_path):
 
 def test_cp1258_file_is_read_correctly(tmp_path):
     """Windows-1258 bytes in a file called .csv: decoded, not refused (a supported encoding)."""
-    from brandmap.catalog.reading import read_products
+    from brandmap.catalog.product_file import read_products
 
     path = tmp_path / "cp1258.csv"
     path.write_bytes(
@@ -340,7 +340,7 @@ def test_100k_rows_validate(tmp_path):
 
 
 def test_over_the_row_limit_is_refused_clearly(tmp_path, store):
-    from brandmap.catalog.reading import MAX_ROWS
+    from brandmap.catalog.rows import MAX_ROWS
 
     path = tmp_path / "too_many.csv"
     path.write_text("\n".join(valid_rows(MAX_ROWS + 1)) + "\n", encoding="utf-8")

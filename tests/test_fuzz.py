@@ -375,7 +375,7 @@ def _mutate(data: bytes, edits: list[tuple[int, int]]) -> bytes:
 )
 def test_read_products_any_bytes(tmp_path, suffix, base, data, edits):
     """Random or mutated bytes under any product-file name: rows and problems, no exception."""
-    from brandmap.catalog.reading import read_products, validate_products
+    from brandmap.catalog.product_file import read_products, validate_products
 
     seeds = {
         "random": data,

@@ -13,7 +13,7 @@ import geopandas as gpd
 
 from brandmap.build.placement import place_products
 from brandmap.build.snapshot import data_vintage
-from brandmap.catalog.reading import load_catalog
+from brandmap.catalog.product_file import load_catalog
 from brandmap.store import Snapshot, Store
 from brandmap.values import json_value
 

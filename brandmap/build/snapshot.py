@@ -15,7 +15,7 @@ import pandas as pd
 
 from brandmap import resources, settings
 from brandmap.build.placement import place_products
-from brandmap.catalog.reading import load_catalog
+from brandmap.catalog.product_file import load_catalog
 from brandmap.geo.approx import approximate_communes
 from brandmap.geo.boundaries import load_real_boundaries
 from brandmap.geo.regions import dissolve_regions, read_regions

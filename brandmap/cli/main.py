@@ -103,7 +103,7 @@ def doctor(store: str | None) -> None:
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 def validate(file: Path, lang: str) -> None:
     """Check a product file (CSV/XLSX/GeoJSON); one line per problem, exit 1 if any."""
-    from brandmap.catalog.reading import has_errors, validate_file
+    from brandmap.catalog.product_file import has_errors, validate_file
 
     problems = validate_file(file)
     for problem in problems:
