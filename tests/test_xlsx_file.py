@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -97,3 +98,31 @@ def test_damaged_xlsx_is_refused_clearly(tmp_path: Path):
     path.write_bytes(b"not a zip file")
     rows, problems = read_products(path)
     assert rows == [] and problems[0].code == "not_workbook"
+
+
+def _corrupt_member(path: Path, member: str) -> None:
+    """Flip bytes late in one member's compressed data, leaving the zip's directory intact:
+    the workbook opens and its header reads, then the rows break off."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    late = start + info.compress_size * 4 // 5
+    for offset in range(late, late + 8):
+        data[offset] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
+def test_workbook_damaged_inside_the_zip_is_a_problem_line(tmp_path: Path):
+    """A zip that opens but whose sheet is damaged (bad CRC, cut deflate, broken XML) is
+    reported like any unreadable file, never as a traceback."""
+    path = tmp_path / "damaged.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append([*GOOD_PRODUCT])
+    for _ in range(50):
+        book.active.append([*GOOD_PRODUCT.values()])
+    book.save(path)
+    _corrupt_member(path, "xl/worksheets/sheet1.xml")
+    rows, problems = read_products(path)
+    assert rows == []
+    assert [p.code for p in problems] == ["unreadable"]

@@ -37,14 +37,22 @@ def read_xlsx(path: Path) -> tuple[list[Any], Iterator[Record]]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise FileProblem(Problem.of("unreadable", reason=type(exc).__name__)) from None
     try:
-        for sheet in book.worksheets:
-            sheet.reset_dimensions()  # read the cells present, not the size the file declares
-            # max_col: a sheet may declare 16,384 columns; we never need more than ours
-            found = _sheet_records(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
-            if found is not None:
-                return found
+        return _first_sheet_with_header(book)
+    except FileProblem:
+        raise
+    except Exception as exc:  # a sheet damaged inside the zip: bad CRC, cut deflate, bad XML
+        raise FileProblem(Problem.of("unreadable", reason=type(exc).__name__)) from None
     finally:
         book.close()
+
+
+def _first_sheet_with_header(book: Any) -> tuple[list[Any], Iterator[Record]]:
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()  # read the cells present, not the size the file declares
+        # max_col: a sheet may declare 16,384 columns; we never need more than ours
+        found = _sheet_records(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
+        if found is not None:
+            return found
     raise FileProblem(Problem.of("no_header"))
 
 
