@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from hypothesis import given
@@ -106,8 +107,10 @@ def test_served_features_follow_the_day():
 def test_the_service_turns_a_product_from_valid_to_expiring_to_expired(tmp_path):
     from brandmap.service.web import create_app
 
+    snapshot = _snapshot_with_decision("2022-08-22")
+    snapshot.meta["built_at"] = "2024-06-01T08:00:00+00:00"
     store = GeoPackageStore(tmp_path / "brandmap.gpkg")
-    store.write(_snapshot_with_decision("2022-08-22"))
+    store.write(snapshot)
     today = [DAYS["valid"]]
     client = create_app(store, clock=lambda: today[0]).test_client()
     etags = []
@@ -123,6 +126,9 @@ def test_the_service_turns_a_product_from_valid_to_expiring_to_expired(tmp_path)
         stats = client.get("/api/stats?by=category").json["rows"][0]
         assert stats[f"ocop_{status}"] == 1
         etags.append(answer.headers["ETag"])
+        # Changed at midnight in the province (UTC+7), not when the store was built.
+        midnight = parsedate_to_datetime(answer.headers["Last-Modified"]) + timedelta(hours=7)
+        assert (midnight.date(), midnight.hour) == (day, 0)
         again = client.get("/api/products/keo-dua", headers={"If-None-Match": etags[-1]})
         assert again.status_code == 304
     assert len(set(etags)) == 3  # yesterday's copy is not today's

@@ -98,7 +98,7 @@ class ServedData:
             self._stamp = SnapshotStamp(f"{self.version}")
             return
         built_at = _parse_time(dataset.snapshot.meta.get("built_at"))
-        midnight = datetime.combine(dataset.today, time(), PROVINCE_TIME)
+        midnight = datetime.combine(dataset.today, time(), PROVINCE_TIME).astimezone(UTC)
         changed = max(built_at, midnight) if built_at else None
         self._stamp = SnapshotStamp(f"{self.version}/{dataset.today}", changed)
 
