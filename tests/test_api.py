@@ -11,6 +11,7 @@ import csv
 import itertools
 import json
 import unicodedata
+from datetime import date
 
 import pyproj
 import pytest
@@ -200,6 +201,30 @@ def test_near_finds_the_products_within_the_radius(client):
     query = f"near={lat0},{lon0}&radius_km={radius_km}&limit=10000"
     found = set(_ids(client.get(f"/api/products?{query}")))
     assert inside <= found and not found & outside
+
+
+def test_certificate_status_filter_splits_dated_from_undated_products(client, catalog_rows):
+    dated = sorted(r["id"] for r in catalog_rows if r["ocop_decision_date"])
+    undated = sorted(r["id"] for r in catalog_rows if not r["ocop_decision_date"])
+    known = "ocop_status=valid&ocop_status=expiring&ocop_status=expired"
+    assert dated and _ids(client.get(f"/api/products?{known}&limit=10000")) == dated
+    assert _ids(client.get("/api/products?ocop_status=unknown&limit=10000")) == undated
+    stats = client.get("/api/stats?by=category&ocop_status=unknown").get_json()["rows"]
+    assert sum(row["ocop_unknown"] for row in stats) == len(undated)
+    assert sum(row["ocop_expired"] + row["ocop_valid"] for row in stats) == 0
+    exported = client.get(f"/api/export?layer=products&format=geojson&{known}")
+    features = json.loads(exported.get_data())["features"]
+    assert sorted(f["properties"]["id"] for f in features) == dated
+    assert all(f["properties"]["ocop_status"] != "unknown" for f in features)
+
+
+def test_products_carry_their_certificate(client, catalog_rows):
+    row = next(r for r in catalog_rows if r["ocop_decision_date"])
+    properties = client.get(f"/api/products/{row['id']}").get_json()["properties"]
+    decided = date.fromisoformat(row["ocop_decision_date"])
+    assert properties["ocop_decision"] == row["ocop_decision"]
+    assert properties["ocop_valid_until"] == decided.replace(year=decided.year + 3).isoformat()
+    assert properties["ocop_status"] in ("valid", "expiring", "expired")
 
 
 # --- /api/stats: every count computed here from the catalog and region CSVs ---------------

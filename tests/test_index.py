@@ -31,6 +31,7 @@ def index():
             "commune_code": ["29659", "28756", None, "29489"],
             "region": [None, None, "coconut-ben-tre", None],
             "value_chain": ["pomelo", "coconut_candy", "rice", "thanh_tra"],
+            "ocop_status": ["valid", "expired", "unknown", "expiring"],
         },
         geometry=[
             shapely.Point(105.9, 10.0),
@@ -66,6 +67,9 @@ def index():
             ["b", "c"],
         ),
         (ProductFilter(min_stars=4, q="dua"), ["b"]),
+        (ProductFilter(ocop_statuses=("expired",)), ["b"]),
+        (ProductFilter(ocop_statuses=("valid", "expiring")), ["a", "d"]),
+        (ProductFilter(ocop_statuses=("valid", "unknown"), min_stars=4), ["a"]),
     ],
 )
 def test_match(index, filt, expected):
@@ -87,6 +91,7 @@ def synthetic_index():
             "commune_code": rng.choice(sorted(COMMUNES), count),
             "region": None,
             "value_chain": "rice",
+            "ocop_status": rng.choice(["valid", "expiring", "expired", "unknown"], count),
         },
         geometry=gpd.points_from_xy(
             rng.uniform(105.5, 106.8, count), rng.uniform(9.5, 10.4, count)
@@ -107,15 +112,27 @@ def synthetic_index():
     radius=st.floats(0.1, 60),
     communes=st.lists(st.sampled_from(sorted(COMMUNES)), max_size=2),
     stars=st.sampled_from([None, 3, 4, 5]),
+    statuses=st.lists(st.sampled_from(["valid", "expiring", "expired", "unknown"]), max_size=2),
 )
 def test_indexed_match_equals_brute_force(
-    synthetic_index, lon, lat, width, use_bbox, use_near, use_polygon, radius, communes, stars
+    synthetic_index,
+    lon,
+    lat,
+    width,
+    use_bbox,
+    use_near,
+    use_polygon,
+    radius,
+    communes,
+    stars,
+    statuses,
 ):
     triangle = ((lon, lat), (lon + 2 * width, lat + width / 3), (lon + width / 2, lat + width))
     area = shapely.Polygon(triangle)
     f = ProductFilter(
         communes=tuple(communes),
         min_stars=stars,
+        ocop_statuses=tuple(statuses),
         bbox=(lon, lat, lon + width, lat + width) if use_bbox else None,
         polygon=(*triangle, triangle[0]) if use_polygon else None,
         near=(lat, lon) if use_near else None,
@@ -128,6 +145,8 @@ def test_indexed_match_equals_brute_force(
         if communes and p["commune_code"].iloc[i] not in communes:
             continue
         if stars and not (p["ocop_stars"].iloc[i] or 0) >= stars:
+            continue
+        if statuses and p["ocop_status"].iloc[i] not in statuses:
             continue
         if use_bbox and not (lon <= x[i] <= lon + width and lat <= y[i] <= lat + width):
             continue
@@ -192,6 +211,7 @@ def _ring_of_products(centre: tuple[float, float], radius_km: float) -> gpd.GeoD
             "commune_code": "29659",
             "region": None,
             "value_chain": "rice",
+            "ocop_status": "unknown",
         },
         geometry=gpd.points_from_xy(lons, lats),
         crs=4326,

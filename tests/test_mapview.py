@@ -93,7 +93,9 @@ def build_test_store(path: Path) -> Path:
     from brandmap.store import GeoPackageStore, Snapshot
 
     communes = _communes()
-    products = [_product(i, communes) for i in range(38)]
+    # Four OCOP products decided in March 2020: their certificates lapsed in March 2023.
+    lapsed = {"ocop_decision": "1/QĐ-UBND", "ocop_decision_date": "2020-03-02"}
+    products = [_product(i, communes, **(lapsed if i % 10 == 1 else {})) for i in range(38)]
     products.append(
         _product(
             38,

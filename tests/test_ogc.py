@@ -70,6 +70,8 @@ def _snapshot() -> Snapshot:
                 "category": "thuc_pham" if i % 2 else "do_uong",
                 "brand_types": ["ocop"],
                 "ocop_stars": 3 + i % 3,
+                "ocop_decision": "12/QĐ-UBND" if i % 4 == 0 else None,
+                "ocop_decision_date": "2020-01-15" if i % 4 == 0 else None,
                 "commune_code": code,
                 "region": None,
                 "value_chain": "coconut" if code == "28756" else "fruit",
@@ -173,6 +175,7 @@ def test_schema_describes_the_feature_properties(client):
     assert list(properties) == list(ogc.COLLECTIONS["products"].properties)
     assert properties["ocop_stars"]["type"] == "integer"
     assert properties["brand_types"]["type"] == "array"
+    assert properties["ocop_status"]["enum"] == ["valid", "expiring", "expired", "unknown"]
     communes = client.get("/ogc/collections/communes/schema").get_json()
     assert communes["properties"]["properties"]["properties"]["area_km2"]["type"] == "number"
     assert client.get("/ogc/collections/shops/schema").status_code == 404
@@ -313,6 +316,17 @@ def test_product_property_filters_reuse_the_api_rules(client):
     assert _ids(client, f"{ITEMS}?q=san pham 22") == {"p22"}
     response = client.get(f"{ITEMS}?category=sweets")
     assert response.status_code == 400 and response.get_json()["param"] == "category"
+
+
+def test_certificate_status_is_a_queryable_property(client):
+    decided = {f"p{i:02d}" for i in range(0, N_PRODUCTS, 4)}  # in 2020: lapsed in 2023
+    assert _ids(client, f"{ITEMS}?ocop_status=expired&limit=1000") == decided
+    both = _ids(client, f"{ITEMS}?ocop_status=unknown&ocop_status=valid&limit=1000")
+    assert both == {f"p{i:02d}" for i in range(N_PRODUCTS)} - decided
+    feature = client.get(f"{ITEMS}/p04").get_json()
+    assert feature["properties"]["ocop_valid_until"] == "2023-01-15"
+    response = client.get(f"{ITEMS}?ocop_status=lapsed")
+    assert response.status_code == 400 and response.get_json()["param"] == "ocop_status"
 
 
 def test_polygon_layer_filters(client):

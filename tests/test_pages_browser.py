@@ -247,6 +247,26 @@ def test_click_a_marker_and_read_its_popup(server, browser):
     watched.close()
 
 
+def test_expired_certificates_are_struck_out_and_said_in_words(server, browser):
+    watched = Watched(browser, server).open("/?ocop_status=expired")
+    page = watched.page
+    assert watched.matched() == api_count(server, ocop_status="expired") == 4
+    assert page.input_value("select[name=ocop_status]") == "expired"
+    assert "ocop_status=expired" in page.get_attribute("#bm-export-api", "href")
+    assert "hết hạn" in page.locator("#bm-legend").inner_text()
+    page.locator(".bm-marker").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "hết hạn" in popup.inner_text() and "2023-03-02" in popup.inner_text()
+    assert page.locator(".bm-marker .bm-star-expired s").count() >= 1
+    page.select_option("select[name=ocop_status]", "unknown")
+    page.wait_for_timeout(200)
+    assert watched.matched() == api_count(server, ocop_status="unknown") == 36
+    assert page.locator(".bm-marker .bm-star-expired").count() == 0
+    watched.check_clean()
+    watched.close()
+
+
 def test_results_list_zooms_to_a_product(server, browser):
     watched = Watched(browser, server).open("/?q=thu+12")
     page = watched.page

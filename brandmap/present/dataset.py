@@ -6,13 +6,15 @@ start-up or after an import, so handlers only filter and join.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from brandmap.catalog.certificates import certificates, province_today
 from brandmap.errors import QueryError
 from brandmap.present.geojson import collection_bytes, feature_bytes
 from brandmap.query.filters import parse_filter
@@ -29,6 +31,10 @@ PRODUCT_PROPERTIES = (
     "brand_types",
     "ocop_stars",
     "ocop_year",
+    "ocop_decision",
+    "ocop_decision_date",
+    "ocop_valid_until",
+    "ocop_status",
     "gi_number",
     "producer",
     "producer_kind",
@@ -70,7 +76,11 @@ DISPLAY_TOLERANCE_DEG = 0.0002
 
 @dataclass
 class Dataset:
+    """A snapshot as served on ``today``: certificate statuses follow the day, so a served
+    dataset is made anew (from the same snapshot) when the day changes."""
+
     snapshot: Snapshot
+    today: date = field(default_factory=province_today)
 
     def warmed(self) -> Dataset:
         """Compute every per-snapshot cache now (before gunicorn forks its workers), so
@@ -87,7 +97,14 @@ class Dataset:
             if column not in frame:
                 frame[column] = None
         frame["ocop_stars"] = pd.to_numeric(frame["ocop_stars"], errors="coerce").astype("Int64")
+        seen = certificates(frame["ocop_decision_date"], self.today)
+        frame["ocop_valid_until"] = [c.valid_until for c in seen]
+        frame["ocop_status"] = [c.status for c in seen]
         return frame.reset_index(drop=True)
+
+    def on(self, today: date) -> Dataset:
+        """The same snapshot served on another day (this one when the day is the same)."""
+        return self if today == self.today else Dataset(self.snapshot, today)
 
     @cached_property
     def index(self) -> ProductIndex:

@@ -31,6 +31,10 @@ __all__ = ["SHP_FIELD_NAMES", "write_gpkg", "write_shp"]
 #: digit). The same table is written into the README.txt of every Shapefile download.
 SHP_FIELD_NAMES: dict[str, str] = {
     "brand_types": "brandtypes",
+    "ocop_decision": "ocop_dec",
+    "ocop_decision_date": "ocop_dec_d",
+    "ocop_valid_until": "ocop_until",
+    "ocop_status": "ocop_stat",
     "producer_kind": "prod_kind",
     "address_published": "address",
     "commune_code": "comm_code",

@@ -1,4 +1,5 @@
-"""Counts for planners: products per commune, region or category, by stars and brand type."""
+"""Counts for planners: products per commune, region or category, by stars, brand type and
+OCOP certificate status (on the day served)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from brandmap.catalog.certificates import CERTIFICATE_STATUSES
 from brandmap.catalog.schema import BRAND_TYPES, CATEGORIES
 
 if TYPE_CHECKING:
@@ -50,4 +52,6 @@ def _counts(products: pd.DataFrame) -> dict[str, int]:
     counts.update(
         {t: int(products["brand_types"].map(lambda b, t=t: t in b).sum()) for t in BRAND_TYPES}
     )
+    statuses = products["ocop_status"]
+    counts.update({f"ocop_{s}": int((statuses == s).sum()) for s in CERTIFICATE_STATUSES})
     return counts

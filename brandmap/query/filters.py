@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from brandmap.catalog.certificates import CERTIFICATE_STATUSES
 from brandmap.catalog.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
 from brandmap.errors import QueryError
 from brandmap.query.spatial import parse_bbox, parse_near, parse_polygon, parse_radius
@@ -34,12 +35,15 @@ FILTER_PARAMS = (
     "brand_type",
     "value_chain",
     "min_stars",
+    "ocop_status",
     "q",
     "bbox",
     "polygon",
     "near",
     "radius_km",
 )
+#: Filters that may be repeated: a product matching any of the values passes.
+REPEATABLE_PARAMS = ("commune", "brand_type", "ocop_status")
 PAGE_PARAMS = ("limit", "offset")
 MAX_LIMIT = 10_000
 MAX_TEXT = 200
@@ -57,6 +61,7 @@ class ProductFilter:
     brand_types: tuple[str, ...] = ()
     value_chain: str | None = None
     min_stars: int | None = None
+    ocop_statuses: tuple[str, ...] = ()  # certificate status on the day served
     q: str | None = None
     bbox: tuple[float, float, float, float] | None = None
     polygon: tuple[tuple[float, float], ...] | None = None  # closed ring of (lon, lat)
@@ -84,7 +89,7 @@ def parse_filter(
     if unknown:
         raise QueryError(f"unknown parameter(s): {', '.join(unknown)}", unknown[0])
     for name, values in params.items():
-        if name != "commune" and name != "brand_type" and len(values) > 1:
+        if name not in REPEATABLE_PARAMS and len(values) > 1:
             raise QueryError(f"parameter {name!r} may be given only once", name)
     one = {name: values[0] for name, values in params.items() if values}
     near = parse_near(one.get("near"))
@@ -97,6 +102,11 @@ def parse_filter(
         ),
         value_chain=_parse_choice("value_chain", one.get("value_chain"), VALUE_CHAINS),
         min_stars=_parse_int("min_stars", one.get("min_stars"), 3, 5),
+        ocop_statuses=tuple(
+            _parse_choice("ocop_status", v, CERTIFICATE_STATUSES)
+            for v in params.get("ocop_status", ())
+            if v
+        ),
         q=_parse_text(one.get("q")),
         bbox=parse_bbox(one.get("bbox")),
         polygon=parse_polygon(one.get("polygon")),
@@ -112,7 +122,7 @@ def lenient_filter(params: Params, communes: set[str], regions: set[str]) -> Pro
 
     >>> lenient_filter({"min_stars": ["9"], "q": ["buoi"]}, set(), set())
     ProductFilter(communes=(), region=None, category=None, brand_types=(), value_chain=None, \
-min_stars=None, q='buoi', bbox=None, polygon=None, near=None, radius_km=None)
+min_stars=None, ocop_statuses=(), q='buoi', bbox=None, polygon=None, near=None, radius_km=None)
     """
     kept: dict[str, Sequence[str]] = {}
     for name in FILTER_PARAMS:

@@ -43,6 +43,7 @@ class ProductIndex:
         self._region = _Codes(p["region"])
         self._category = _Codes(p["category"])
         self._value_chain = _Codes(p["value_chain"])
+        self._ocop_status = _Codes(p["ocop_status"])
         self._stars = pd.to_numeric(p["ocop_stars"], errors="coerce").fillna(0).to_numpy()
         self._brand_bits = _brand_bit_column(p["brand_types"])
         self._text = np.array(_search_texts(p), dtype=object)
@@ -106,6 +107,9 @@ class ProductIndex:
             yield lambda r: (self._brand_bits[r] & _brand_bits(f.brand_types)) != 0
         if f.min_stars:
             yield lambda r: self._stars[r] >= f.min_stars
+        if f.ocop_statuses:
+            statuses = self._ocop_status.table(f.ocop_statuses)
+            yield lambda r: statuses[self._ocop_status.codes[r]]
         if f.bbox:
             yield lambda r: in_bbox(self._lon[r], self._lat[r], f.bbox)
         if f.polygon:

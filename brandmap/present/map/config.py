@@ -87,6 +87,7 @@ def page_filters(args: Mapping[str, Any], communes: set[str], regions: set[str])
         "brand_type": f.brand_types[0] if f.brand_types else None,
         "value_chain": f.value_chain,
         "min_stars": f.min_stars,
+        "ocop_status": list(f.ocop_statuses),
         "q": nfc(params["q"][0].strip()) if f.q else None,
         "bbox": list(f.bbox) if f.bbox else None,
         "near": list(f.near) if f.near else None,

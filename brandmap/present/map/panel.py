@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from jinja2 import Environment
 
+from brandmap.catalog.certificates import CERTIFICATE_STATUSES
 from brandmap.catalog.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
 from brandmap.present.map.messages import other_lang
 
@@ -56,6 +57,13 @@ _PANEL = Environment(autoescape=True).from_string(
           <option value="">{{ t.any }}</option>
           {%- for n in (3, 4, 5) %}
           <option value="{{ n }}">{{ n }}★+</option>
+          {%- endfor %}
+        </select></label>
+      <label>{{ t.filter_ocop_status }}
+        <select name="ocop_status" class="form-select form-select-sm">
+          <option value="">{{ t.any }}</option>
+          {%- for code in certificate_statuses %}
+          <option value="{{ code }}">{{ t['cert_' ~ code] }}</option>
           {%- endfor %}
         </select></label>
       <label>{{ t.filter_value_chain }}
@@ -139,5 +147,6 @@ def render_panel(lang: str, t: Mapping[str, str]) -> str:
         other_lang=other_lang(lang),
         categories=CATEGORIES,
         brand_types=BRAND_TYPES,
+        certificate_statuses=CERTIFICATE_STATUSES,
         value_chains=VALUE_CHAINS,
     )

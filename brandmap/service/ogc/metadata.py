@@ -9,6 +9,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from brandmap.catalog.certificates import CERTIFICATE_STATUSES
 from brandmap.catalog.schema import PROVINCE_BBOX
 from brandmap.errors import QueryError
 from brandmap.geo import crs as crs_mod
@@ -71,6 +72,21 @@ PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
         "type": "string",
         "format": "date",
         "description": "ISO date of the published fact: a day, a month (2024-05) or a year",
+    },
+    "ocop_decision_date": {
+        "type": "string",
+        "format": "date",
+        "description": "ISO date of the decision recognising the OCOP rating",
+    },
+    "ocop_valid_until": {
+        "type": "string",
+        "format": "date",
+        "description": "last day the OCOP certificate is valid (36 months from the decision)",
+    },
+    "ocop_status": {
+        "type": "string",
+        "enum": list(CERTIFICATE_STATUSES),
+        "description": "OCOP certificate status today; also a filter (repeatable)",
     },
     "source_url": {"type": "string", "format": "uri"},
     "website": {"type": "string", "format": "uri"},

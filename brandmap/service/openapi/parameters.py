@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from brandmap.catalog.certificates import CERTIFICATE_STATUSES, EXPIRING_WITHIN_DAYS
 from brandmap.catalog.schema import BRAND_TYPES, CATEGORIES, VALUE_CHAINS
 from brandmap.geo.crs import SUPPORTED_CRS
 from brandmap.present.export import EXPORT_FORMATS, EXPORT_LAYERS
@@ -72,6 +73,15 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     ),
     "min_stars": _query(
         "min_stars", "Minimum OCOP star rating.", {"type": "integer", "minimum": 3, "maximum": 5}
+    ),
+    "ocop_status": _query(
+        "ocop_status",
+        "OCOP certificate status today; repeatable (any of them matches). A certificate is "
+        "valid 36 months from its decision date: valid, expiring (within "
+        f"{EXPIRING_WITHIN_DAYS} days), expired, or unknown (no decision date known).",
+        {"type": "array", "items": {"type": "string", "enum": list(CERTIFICATE_STATUSES)}},
+        style="form",
+        explode=True,
     ),
     "q": _query(
         "q",

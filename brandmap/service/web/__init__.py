@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from flask import Flask, abort, current_app, jsonify, request
@@ -12,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from brandmap import __version__, resources, settings
+from brandmap.catalog.certificates import PROVINCE_TIME, province_today
 from brandmap.errors import BrandmapError, StoreError
 from brandmap.present.dataset import Dataset
 from brandmap.redaction import logger
@@ -35,10 +37,15 @@ class ServedData:
     Workers check the store's version on each request (a file stat for GeoPackage), so an
     import is visible without a restart. A missing or unreadable store is reported, not
     fatal: the last good snapshot keeps being served, and ``/healthz`` says what is wrong.
+
+    Certificate statuses follow the day (``clock``, today in the province): when it
+    changes, the snapshot is served anew for the new day, and the stamp (hence every ETag)
+    changes with it.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Callable[[], date] = province_today) -> None:
         self.store = store
+        self.clock = clock
         self.version: str | None = None
         self.dataset: Dataset | None = None
         self.problem: str | None = None
@@ -50,13 +57,22 @@ class ServedData:
         if version != self.version or self.dataset is None:
             with self._lock:
                 self._reload(version)
+        if self.dataset is not None and self.dataset.today != self.clock():
+            with self._lock:
+                self._turn_day()
         return self.dataset
+
+    def _turn_day(self) -> None:
+        today = self.clock()
+        if self.dataset is not None and self.dataset.today != today:
+            self.dataset = self.dataset.on(today).warmed()
+            self._stamp_now()
 
     def _reload(self, version: str | None) -> None:
         if version == self.version and self.dataset is not None:
             return
         try:
-            self.dataset = Dataset(self.store.read()).warmed()
+            self.dataset = Dataset(self.store.read(), self.clock()).warmed()
             self.problem = None
         except StoreError as exc:
             if self.problem != str(exc):
@@ -75,9 +91,16 @@ class ServedData:
         return self._stamp
 
     def _stamp_now(self) -> None:
+        """The stamp names the day served too: a certificate's status changes at midnight,
+        so yesterday's answers are neither current (ETag) nor unmodified (Last-Modified)."""
         dataset = self.dataset
-        built_at = dataset.snapshot.meta.get("built_at") if dataset is not None else None
-        self._stamp = SnapshotStamp(f"{self.version}", _parse_time(built_at))
+        if dataset is None:
+            self._stamp = SnapshotStamp(f"{self.version}")
+            return
+        built_at = _parse_time(dataset.snapshot.meta.get("built_at"))
+        midnight = datetime.combine(dataset.today, time(), PROVINCE_TIME).astimezone(UTC)
+        changed = max(built_at, midnight) if built_at else None
+        self._stamp = SnapshotStamp(f"{self.version}/{dataset.today}", changed)
 
 
 def _parse_time(value: object) -> datetime | None:
@@ -103,14 +126,21 @@ def served() -> ServedData:
     return current_app.extensions["brandmap.served"]
 
 
-def create_app(store: str | Store | None = None, config: dict[str, Any] | None = None) -> Flask:
-    """The service over ``store``: a location, an open store, or the configured store."""
+def create_app(
+    store: str | Store | None = None,
+    config: dict[str, Any] | None = None,
+    clock: Callable[[], date] = province_today,
+) -> Flask:
+    """The service over ``store``: a location, an open store, or the configured store.
+
+    ``clock`` says what day it is in the province (certificate statuses depend on it).
+    """
     app = Flask(__name__, static_folder=None)
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, JSON_AS_ASCII=False)
     app.config.update(config or {})
     if store is None or isinstance(store, str):
         store = open_store(store or settings.default_store())
-    data = ServedData(store)
+    data = ServedData(store, clock)
     data.current()
     app.extensions["brandmap.served"] = data
 

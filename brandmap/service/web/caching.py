@@ -1,9 +1,10 @@
 """HTTP caching and compression, done once for every route.
 
-The data only changes when the store is rebuilt or imported into, so an answer's ETag is
-the snapshot's identity plus the request, and its Last-Modified is when the snapshot was
-built. Clients and proxies revalidate cheaply (304), and JSON bodies are gzip-compressed
-for clients that accept it.
+The data only changes when the store is rebuilt or imported into, or when the day turns
+(certificate statuses follow today's date), so an answer's ETag is the stamp of the
+snapshot and day served plus the request, and its Last-Modified is when the snapshot was
+built or the day began, whichever is later. Clients and proxies revalidate cheaply (304),
+and JSON bodies are gzip-compressed for clients that accept it.
 
 This is a WSGI middleware working on plain header lists rather than a Flask hook: it runs
 on every request, and werkzeug's header objects cost more than the rest of a cached
@@ -51,7 +52,8 @@ StartResponse = Callable[..., Any]
 
 @dataclass(frozen=True)
 class SnapshotStamp:
-    """What identifies the data being served: an id and when it was built (if known)."""
+    """What identifies the data being served (the snapshot and the day) and when it last
+    changed (if known)."""
 
     id: str
     built_at: datetime | None = None

@@ -17,6 +17,14 @@ export const cards = {
     row(this.msg('popup_category'), this.label('cat_', p.category));
     row(this.msg('popup_brand_types'), brands);
     row(this.msg('popup_stars'), stars);
+    if (p.ocop_status && p.ocop_status !== 'unknown') {
+      // Said in words ("hết hạn" / "expired"), never by colour alone.
+      row(this.msg('popup_certificate'), null, el('span', { className: 'bm-cert bm-cert-' + p.ocop_status }, [
+        this.msg('cert_' + p.ocop_status),
+        p.ocop_valid_until ? ' (' + this.msg('popup_valid_until') + ' ' + p.ocop_valid_until + ')' : null,
+        p.ocop_decision ? ' · ' + this.msg('popup_decision') + ' ' + p.ocop_decision : null
+      ]));
+    }
     row(this.msg('popup_gi_number'), p.gi_number);
     row(this.msg('popup_producer'), p.producer ?
       p.producer + (p.producer_kind ? ' (' + this.label('pk_', p.producer_kind) + ')' : '') : null);

@@ -6,8 +6,10 @@
 import { el } from './dom.js';
 import { COLLATOR, fold } from './text.js';
 
-const FILTER_KEYS = ['q', 'category', 'brand_type', 'min_stars', 'value_chain', 'commune', 'region',
-  'near', 'radius_km', 'bbox'];
+const FILTER_KEYS = ['q', 'category', 'brand_type', 'min_stars', 'ocop_status', 'value_chain', 'commune',
+  'region', 'near', 'radius_km', 'bbox'];
+// Filters that may be repeated in a URL (any value matches); the panel picks one of them.
+const LIST_KEYS = ['commune', 'ocop_status'];
 
 /** Great-circle distance in km (the API's near= filter measures the same way). */
 function haversineKm(lat1, lon1, lat2, lon2) {
@@ -52,14 +54,17 @@ export const filtering = {
   applyInitialFilters(filters) {
     var self = this;
     FILTER_KEYS.forEach(function (key) { if (filters[key] != null) self.filters[key] = filters[key]; });
-    if (Array.isArray(this.filters.commune) && !this.filters.commune.length) delete this.filters.commune;
+    LIST_KEYS.forEach(function (key) {
+      if (Array.isArray(self.filters[key]) && !self.filters[key].length) delete self.filters[key];
+    });
     if (filters.near) {
       this.near = { lat: filters.near[0], lon: filters.near[1], radius: Number(filters.radius_km) || 5 };
       document.getElementById('bm-near-radius').value = String(this.near.radius);
     }
     var form = document.getElementById('bm-filters');
-    ['q', 'category', 'brand_type', 'min_stars', 'value_chain'].forEach(function (key) {
-      if (self.filters[key] != null) form.elements[key].value = String(self.filters[key]);
+    ['q', 'category', 'brand_type', 'min_stars', 'value_chain', 'ocop_status'].forEach(function (key) {
+      var value = self.filters[key];
+      if (value != null) form.elements[key].value = String(Array.isArray(value) ? value[0] : value);
     });
   },
 
@@ -76,7 +81,7 @@ export const filtering = {
       var target = event.target;
       if (!target.name || target.name === 'q') return;
       var value = target.value || null;
-      if (target.name === 'commune') value = value ? [value] : null;
+      if (LIST_KEYS.indexOf(target.name) >= 0) value = value ? [value] : null;
       if (target.name === 'min_stars' && value) value = Number(value);
       self.setFilter(target.name, value);
     });
@@ -131,6 +136,7 @@ export const filtering = {
     if (f.value_chain && p.value_chain !== f.value_chain) return false;
     if (f.brand_type && item.brandTypes.indexOf(f.brand_type) < 0) return false;
     if (f.min_stars && item.stars < f.min_stars) return false;
+    if (f.ocop_status && f.ocop_status.indexOf(p.ocop_status || 'unknown') < 0) return false;
     if (this.foldedQ && searchText(item).indexOf(this.foldedQ) < 0) return false;
     if (f.bbox && (item.lon < f.bbox[0] || item.lon > f.bbox[2] || item.lat < f.bbox[1] || item.lat > f.bbox[3])) return false;
     if (this.near && haversineKm(item.lat, item.lon, this.near.lat, this.near.lon) > this.near.radius) return false;
@@ -156,7 +162,9 @@ export const filtering = {
     ['q', 'category', 'brand_type', 'min_stars', 'value_chain', 'region'].forEach(function (key) {
       if (f[key] != null && f[key] !== '') params.set(key, String(f[key]));
     });
-    (f.commune || []).forEach(function (code) { params.append('commune', code); });
+    LIST_KEYS.forEach(function (key) {
+      (f[key] || []).forEach(function (value) { params.append(key, value); });
+    });
     if (f.bbox) params.set('bbox', f.bbox.join(','));
     if (this.near) {
       params.set('near', this.near.lat.toFixed(5) + ',' + this.near.lon.toFixed(5));

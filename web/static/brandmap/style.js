@@ -24,13 +24,17 @@ export const styling = {
   iconFor(p) {
     var category = CATEGORY_STYLE[p.category] ? p.category : 'other';
     var stars = [3, 4, 5].indexOf(Number(p.ocop_stars)) >= 0 ? Number(p.ocop_stars) : 0;
-    var key = category + stars;
+    var expired = p.ocop_status === 'expired';
+    var key = category + stars + (expired ? 'x' : '');
     if (!this.iconCache[key]) {
       var style = CATEGORY_STYLE[category] || FALLBACK_STYLE;
-      // Only constants go into this HTML: a class name from the table and a digit.
+      // Only constants go into this HTML: class names from the table and a digit. An expired
+      // certificate's badge is grey and struck through; the legend and the popup say it in words.
+      var badge = expired ? '<span class="bm-star bm-star-expired"><s>' + stars + '★</s></span>' :
+        '<span class="bm-star">' + stars + '★</span>';
       var html = '<span class="bm-pin" style="background:' + style.color + '">' +
         '<i class="fa-solid ' + style.icon + '" aria-hidden="true"></i></span>' +
-        (stars ? '<span class="bm-star">' + stars + '★</span>' : '');
+        (stars ? badge : '');
       this.iconCache[key] = L.divIcon({ className: 'bm-marker', html: html, iconSize: [28, 28],
         iconAnchor: [14, 14], popupAnchor: [0, -12] });
     }
@@ -148,7 +152,11 @@ export const styling = {
       el('strong', { text: title }),
       items.length ? el('ul', null, items) : null,
       el('strong', { text: this.msg('layer_products') }),
-      categories
+      categories,
+      el('p', { className: 'bm-legend-expired' }, [
+        el('span', { className: 'bm-star bm-star-expired bm-star-inline' }, [el('s', { text: '4★' })]),
+        ' ' + this.msg('legend_expired')
+      ])
     ]);
     node.replaceChildren(details);
   }
