@@ -15,6 +15,7 @@ import shapely
 
 from brandmap.errors import QueryError
 from brandmap.present.geojson import collection_bytes, feature_bytes
+from brandmap.present.map.messages import value_chain_labels
 from brandmap.query.filters import parse_filter
 from brandmap.query.index import ProductIndex
 from brandmap.store import Snapshot
@@ -94,7 +95,14 @@ class Dataset:
         region_communes = dict(
             zip(self.snapshot.regions["id"], self.snapshot.regions["commune_codes"], strict=True)
         )
-        return ProductIndex(self.products, region_communes)
+        regions = self.snapshot.regions
+        region_names = {
+            rid: f"{vi} {en}"
+            for rid, vi, en in zip(
+                regions["id"], regions["name_vi"], regions["name_en"], strict=True
+            )
+        }
+        return ProductIndex(self.products, region_communes, region_names, value_chain_labels())
 
     @cached_property
     def product_features(self) -> list[bytes]:
