@@ -136,3 +136,66 @@ def test_one_letter_typo_still_matches(word, at, edit, letter):
     }[edit]
     assert set(_found(word + " zz")) <= set(_found(typo + " zz")) or not _found(word + " zz")
     assert set(_found(word)) <= set(_found(typo))
+
+
+# ------------------------------------------------------------------ the real catalog
+
+
+def _product_ids(client, q: str, extra: str = "") -> list[str]:
+    response = client.get(f"/api/products?limit=10000&q={q}{extra}")
+    assert response.status_code == 200
+    return [f["properties"]["id"] for f in response.get_json()["features"]]
+
+
+def test_keo_dua_ben_tre_finds_ben_tres_coconut_candy(client):
+    found = _product_ids(client, "keo dua ben tre")
+    assert found[0] == "keo-dua-mo-cay-ben-tre"  # every word in the name ranks first
+    assert {"keo-dua-ca-cao", "keo-dua-gung", "keo-dua-dat-dua-phu-tuc"} <= set(found)
+    # Products named kẹo come before those found through producer or value chain only.
+    named = [i.startswith("keo-") for i in found]
+    assert named == sorted(named, reverse=True)
+
+
+def test_word_order_and_accents_do_not_matter_in_the_catalog(client):
+    assert set(_product_ids(client, "dua keo")) == set(_product_ids(client, "Kẹo Dừa"))
+    assert "keo-dua-gung" in _product_ids(client, "dua keo")
+
+
+def test_producer_words_narrow_a_search(client):
+    dong_a = _product_ids(client, "kẹo dừa Đông Á")
+    assert set(dong_a) == {
+        "keo-dua-ca-cao",
+        "keo-dua-sau-rieng-la-dua",
+        "keo-dua-gung",
+        "keo-dua-sau-rieng",
+        "keo-dua-beo-nguyen-chat",
+    }
+
+
+def test_english_product_words_find_vietnamese_names(client):
+    assert set(_product_ids(client, "coconut candy")) == set(_product_ids(client, "keo dua"))
+    assert "buoi-nam-roi-binh-minh" in _product_ids(client, "pomelo")
+    assert "gao-tim-gao-nep-cam-ba-nhut-luong-hoa" in _product_ids(client, "rice")
+
+
+def test_buoi_nam_roi_with_and_without_a_typo(client):
+    exact = _product_ids(client, "buoi nam roi")
+    assert set(exact) == {"buoi-nam-roi-binh-minh", "buoi-nam-roi-my-hoa-cai-von"}
+    assert _product_ids(client, "bươi nam roi") == exact
+    assert _product_ids(client, "buoj nam roi") == exact
+
+
+def test_a_search_that_finds_nothing_suggests_one_that_does(client):
+    # "roj" is too short to forgive a typo; the answer says what was probably meant.
+    body = client.get("/api/products?q=buoi nam roj").get_json()
+    assert body["numberMatched"] == 0 and body["features"] == []
+    assert body["suggestions"][0] == "buoi nam roi"
+    assert _product_ids(client, body["suggestions"][0])
+    assert "suggestions" not in client.get("/api/products?q=buoi").get_json()
+    assert client.get("/api/products?q=xqzvwk").get_json()["suggestions"] == []
+
+
+def test_ranking_is_the_same_in_ogc_items(client):
+    response = client.get("/ogc/collections/products/items?f=json&limit=100&q=keo dua ben tre")
+    ogc = [f["id"] for f in response.get_json()["features"]]
+    assert ogc == _product_ids(client, "keo dua ben tre")
