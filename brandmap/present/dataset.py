@@ -96,12 +96,10 @@ class Dataset:
             zip(self.snapshot.regions["id"], self.snapshot.regions["commune_codes"], strict=True)
         )
         regions = self.snapshot.regions
-        region_names = {
-            rid: f"{vi} {en}"
-            for rid, vi, en in zip(
-                regions["id"], regions["name_vi"], regions["name_en"], strict=True
-            )
-        }
+        names = regions.reindex(columns=["name_vi", "name_en"]).fillna("").astype(str)
+        region_names = dict(
+            zip(regions["id"], names["name_vi"] + " " + names["name_en"], strict=True)
+        )
         return ProductIndex(self.products, region_communes, region_names, value_chain_labels())
 
     @cached_property

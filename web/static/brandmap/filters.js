@@ -1,7 +1,8 @@
 /*
  * Filters and URL state: the panel's form, the same filter rules as /api/products applied
- * to the loaded products, and the page URL and export link kept in step with them so a
- * view can be shared.
+ * to the loaded products (a text search is asked of the API itself, so its rules live in
+ * one place), and the page URL and export link kept in step with them so a view can be
+ * shared.
  */
 import { el } from './dom.js';
 import { COLLATOR } from './text.js';
