@@ -96,7 +96,9 @@ class Dataset:
             zip(self.snapshot.regions["id"], self.snapshot.regions["commune_codes"], strict=True)
         )
         regions = self.snapshot.regions
-        names = regions.reindex(columns=["name_vi", "name_en"]).fillna("").astype(str)
+        names = (
+            regions.reindex(columns=["name_vi", "name_en"]).astype(object).fillna("").astype(str)
+        )
         region_names = dict(
             zip(regions["id"], names["name_vi"] + " " + names["name_en"], strict=True)
         )

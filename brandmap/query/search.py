@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
+from itertools import chain
 from itertools import product as combinations
 
 import numpy as np
@@ -116,23 +117,31 @@ def _equals_of() -> dict[tuple[str, ...], frozenset[tuple[str, ...]]]:
 
 
 class _Column:
-    """One searchable column: its distinct values, their words, and each row's value."""
+    """One searchable column: each row's value, and for each word the values holding it
+    (word → a slice of one array of value codes, grouped by word)."""
 
     def __init__(self, values: pd.Series, is_name: bool) -> None:
         codes, uniques = pd.factorize(values.astype(object).fillna("").astype(str))
         self.codes = codes
         self.distinct = len(uniques)
         self.is_name = is_name
-        self.values_with: dict[str, list[int]] = {}
-        for code, value in enumerate(uniques):
-            for word in set(query_words(value)):
-                self.values_with.setdefault(word, []).append(code)
+        words_of = [query_words(value) for value in np.asarray(uniques, dtype=object).tolist()]
+        counts = np.fromiter(map(len, words_of), np.int64, len(words_of))
+        word_ids, words = pd.factorize(np.array(list(chain.from_iterable(words_of)), dtype=object))
+        order = np.argsort(word_ids, kind="stable")
+        self._value_codes = np.repeat(np.arange(len(uniques)), counts)[order]
+        self._ends = np.cumsum(np.bincount(word_ids, minlength=len(words)))
+        self.words = {word: i for i, word in enumerate(words)}
 
-    def rows(self, words: Iterable[str]) -> np.ndarray:
-        """Mask of the rows whose value holds any of ``words``."""
+    def rows(self, words: Iterable[str]) -> np.ndarray | None:
+        """Mask of the rows whose value holds any of ``words``; None when no value does
+        (most words are in one or two columns: the others cost nothing)."""
+        found = [self.words[word] for word in words if word in self.words]
+        if not found:
+            return None
         holding = np.zeros(self.distinct, bool)
-        for word in words:
-            holding[self.values_with.get(word, [])] = True
+        for i in found:
+            holding[self._value_codes[(self._ends[i - 1] if i else 0) : self._ends[i]]] = True
         return holding[self.codes]
 
 
@@ -151,7 +160,7 @@ class TextSearch:
     @cached_property
     def vocabulary(self) -> list[str]:
         """Every distinct word of the searchable text, sorted (for prefixes)."""
-        return sorted(set().union(*(column.values_with for column in self._columns)))
+        return sorted(set().union(*(column.words for column in self._columns)))
 
     @cached_property
     def _near(self) -> dict[str, list[str]]:
@@ -226,8 +235,9 @@ class TextSearch:
                     (typo, NAME_TYPO + name_shift),
                     (exact, NAME_EXACT + name_shift),
                 ):
-                    if words:
-                        best[column.rows(words) & (best > cost)] = cost
+                    rows = column.rows(words)
+                    if rows is not None:
+                        best[rows & (best > cost)] = cost
             np.maximum(worst, best, out=worst)
         return worst
 
