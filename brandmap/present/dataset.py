@@ -77,6 +77,7 @@ class Dataset:
         """Compute every per-snapshot cache now (before gunicorn forks its workers), so
         no user's request pays for it and workers share the memory."""
         _ = self.index, self.product_features, self.product_positions, self.regions
+        self.index.text.warm()
         self.layer_bytes("communes", simplified=True)
         self.layer_bytes("regions", simplified=True)
         return self

@@ -172,6 +172,10 @@ class TextSearch:
                 near.setdefault(key, []).append(word)
         return near
 
+    def warm(self) -> None:
+        """Build the vocabulary and its typo index now rather than at the first search."""
+        _ = self._near
+
     def similar(self, word: str, distance: int = 1) -> set[str]:
         """Vocabulary words at most ``distance`` (1 or 2) edits from ``word``."""
         keys = _deletions(word) | {word}
