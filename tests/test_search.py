@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brandmap.query.search import NO_MATCH, TextSearch, query_words, within_one_edit
+from brandmap.query.search import (
+    NO_MATCH,
+    TextSearch,
+    query_words,
+    within_one_edit,
+    word_groups,
+)
 
 NAMES = [
     "Bưởi Năm Roi Bình Minh",
@@ -136,6 +142,13 @@ def test_one_letter_typo_still_matches(word, at, edit, letter):
     }[edit]
     assert set(_found(word + " zz")) <= set(_found(typo + " zz")) or not _found(word + " zz")
     assert set(_found(word)) <= set(_found(typo))
+
+
+def test_the_product_word_table_pairs_words():
+    groups = word_groups()
+    assert len(groups) >= 30
+    assert all(len(group) >= 2 and all(group) for group in groups)
+    assert ("dua",) in next(g for g in groups if ("coconut",) in g)
 
 
 # ------------------------------------------------------------------ the real catalog

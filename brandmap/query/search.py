@@ -40,10 +40,13 @@ from brandmap.text import fold
 
 __all__ = [
     "FUZZY_MIN",
+    "NO_MATCH",
     "SEARCH_WORDS_PATH",
     "TextSearch",
     "query_words",
+    "search_columns",
     "within_one_edit",
+    "word_groups",
 ]
 
 SEARCH_WORDS_PATH = REPO_ROOT / "web" / "i18n" / "search_words.json"
