@@ -104,6 +104,8 @@ ENDPOINTS = (
     Endpoint("api bbox", "api_bbox", f"/api/products?limit=100&bbox={BBOX}"),
     Endpoint("api filters", "api_filters",
              "/api/products?limit=100&category=thuc_pham&min_stars=4&q=thu%20nghiem"),
+    # A forgiving search: words out of order, a typo, an English word for a Vietnamese one.
+    Endpoint("api search", "api_search", "/api/products?limit=100&q=nghiem%20pomleo%20thu"),
     Endpoint("api product", "api_item", f"/api/products/{ITEM_ID}"),
     Endpoint("api communes", "layer", "/api/communes?detail=display"),
     Endpoint("api export", "export", "/api/export?format=geojson&min_stars=5&category=do_uong"),

@@ -49,7 +49,8 @@ def index():
     [
         (ProductFilter(), ["a", "b", "c", "d"]),
         (ProductFilter(q="buoi nam roi"), ["a"]),
-        (ProductFilter(q="dong"), ["d"]),
+        # One typo is forgiven ("Công" is a letter away from "dong"); the exact match first.
+        (ProductFilter(q="dong"), ["d", "b"]),
         (ProductFilter(min_stars=4), ["a", "b"]),
         (ProductFilter(brand_types=("gi", "collective_mark")), ["a", "c"]),
         (ProductFilter(category="do_uong"), ["d"]),

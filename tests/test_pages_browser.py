@@ -231,6 +231,26 @@ def test_search_box_and_filter_agree_with_the_api(server, browser):
     watched.close()
 
 
+def test_search_forgives_and_offers_a_way_out(server, browser):
+    watched = Watched(browser, server).open("/")
+    page = watched.page
+    page.fill("#bm-search", "nam roi BUOI")  # any order, any case: the API's rules
+    page.wait_for_selector("html[data-matched='1']")
+    page.fill("#bm-search", "buoi nam roj")  # "roj" is too short to forgive
+    page.wait_for_selector("html[data-matched='0']")
+    page.locator(".bm-suggestion", has_text="buoi nam roi").click()
+    page.wait_for_selector("html[data-matched='1']")
+    assert page.input_value("#bm-search") == "buoi nam roi"
+    assert "q=buoi+nam+roi" in page.url
+    page.fill("#bm-search", "xqzvwk")
+    page.wait_for_selector("html[data-matched='0']")
+    page.click(".bm-clear-search")
+    page.wait_for_function("document.documentElement.dataset.matched !== '0'")
+    assert watched.matched() == api_count(server) and page.input_value("#bm-search") == ""
+    watched.check_clean()
+    watched.close()
+
+
 def test_click_a_marker_and_read_its_popup(server, browser):
     watched = Watched(browser, server).open("/?q=buoi+nam+roi")
     page = watched.page
@@ -352,7 +372,8 @@ def test_vector_layers_work_when_tiles_fail(server, browser):
     page = watched.page
     page.wait_for_selector("#bm-tiles-note:not([hidden])", timeout=10_000)
     assert page.locator("path.leaflet-interactive").count() >= 12
-    page.fill("#bm-search", "buoi")
+    # "buoi" alone also finds the pomelo value chain's products: name the one product.
+    page.fill("#bm-search", "buoi nam roi")
     page.wait_for_selector("html[data-matched='1']")
     watched.check_clean()
     watched.close()

@@ -17,6 +17,7 @@ import shapely
 from brandmap.catalog.certificates import certificates, province_today
 from brandmap.errors import QueryError
 from brandmap.present.geojson import collection_bytes, feature_bytes
+from brandmap.present.map.messages import value_chain_labels
 from brandmap.query.filters import parse_filter
 from brandmap.query.index import ProductIndex
 from brandmap.store import Snapshot
@@ -86,6 +87,7 @@ class Dataset:
         """Compute every per-snapshot cache now (before gunicorn forks its workers), so
         no user's request pays for it and workers share the memory."""
         _ = self.index, self.product_features, self.product_positions, self.regions
+        self.index.text.warm()
         self.layer_bytes("communes", simplified=True)
         self.layer_bytes("regions", simplified=True)
         return self
@@ -111,7 +113,14 @@ class Dataset:
         region_communes = dict(
             zip(self.snapshot.regions["id"], self.snapshot.regions["commune_codes"], strict=True)
         )
-        return ProductIndex(self.products, region_communes)
+        regions = self.snapshot.regions
+        names = (
+            regions.reindex(columns=["name_vi", "name_en"]).astype(object).fillna("").astype(str)
+        )
+        region_names = dict(
+            zip(regions["id"], names["name_vi"] + " " + names["name_en"], strict=True)
+        )
+        return ProductIndex(self.products, region_communes, region_names, value_chain_labels())
 
     @cached_property
     def product_features(self) -> list[bytes]:

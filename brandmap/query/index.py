@@ -8,6 +8,7 @@ folded once.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import geopandas as gpd
 import numpy as np
@@ -16,8 +17,8 @@ import shapely
 
 from brandmap.catalog.schema import BRAND_TYPES
 from brandmap.query.filters import ProductFilter
+from brandmap.query.search import NO_MATCH, TextSearch, search_columns
 from brandmap.query.spatial import DEFAULT_RADIUS_KM, haversine_km, in_bbox, near_box
-from brandmap.text import fold
 
 __all__ = ["ProductIndex"]
 
@@ -33,9 +34,17 @@ class ProductIndex:
 
     ``region_communes`` maps a region id to its commune codes: a region filter matches the
     products linked to the region and the products placed in its communes.
+    ``region_names`` and ``value_chain_labels`` (id → names in both languages) make
+    regions and value chains findable by text (:mod:`brandmap.query.search`).
     """
 
-    def __init__(self, products: gpd.GeoDataFrame, region_communes: Mapping[str, Sequence[str]]):
+    def __init__(
+        self,
+        products: gpd.GeoDataFrame,
+        region_communes: Mapping[str, Sequence[str]],
+        region_names: Mapping[str, str] | None = None,
+        value_chain_labels: Mapping[str, str] | None = None,
+    ):
         self.products = products.reset_index(drop=True)
         self.region_communes = {k: set(v) for k, v in region_communes.items()}
         p = self.products
@@ -46,7 +55,9 @@ class ProductIndex:
         self._ocop_status = _Codes(p["ocop_status"])
         self._stars = pd.to_numeric(p["ocop_stars"], errors="coerce").fillna(0).to_numpy()
         self._brand_bits = _brand_bit_column(p["brand_types"])
-        self._text = np.array(_search_texts(p), dtype=object)
+        self.text = TextSearch(
+            search_columns(p, region_names or {}, value_chain_labels or {}), len(p)
+        )
         self._lon = p.geometry.x.to_numpy() if len(p) else np.array([])
         self._lat = p.geometry.y.to_numpy() if len(p) else np.array([])
         self._by_lon = np.argsort(self._lon, kind="stable")
@@ -57,13 +68,23 @@ class ProductIndex:
         return self.match(ProductFilter(region=region_id))
 
     def match(self, f: ProductFilter) -> np.ndarray:
-        """Row positions of the products that pass every filter, in catalog order."""
+        """Row positions of the products that pass every filter, in catalog order; with
+        a text search, best matches first (ties in catalog order)."""
         rows, ordered = self._candidates(f)
         for test in self._tests(f):
             if len(rows) == 0:
                 break
             rows = rows[test(rows)]
-        return rows if ordered else np.sort(rows)
+        rows = rows if ordered else np.sort(rows)
+        if f.q:
+            rows = rows[np.argsort(self.text.scores(f.q)[rows], kind="stable")]
+        return rows
+
+    def suggest(self, f: ProductFilter) -> list[str]:
+        """Searches close to ``f.q`` that find products with the other filters kept."""
+        if not f.q:
+            return []
+        return self.text.suggest(f.q, lambda q: len(self.match(replace(f, q=q))) > 0)
 
     def page(self, f: ProductFilter, offset: int, limit: int) -> tuple[np.ndarray, int]:
         """Rows ``offset`` to ``offset + limit`` of :meth:`match`, and how many match in all.
@@ -120,7 +141,7 @@ class ProductIndex:
             radius = f.radius_km or DEFAULT_RADIUS_KM
             yield lambda r: haversine_km(self._lat[r], self._lon[r], *f.near) <= radius
         if f.q:
-            yield lambda r: np.fromiter((f.q in t for t in self._text[r]), bool, len(r))
+            yield lambda r: self.text.scores(f.q)[r] != NO_MATCH
 
     def _candidates(self, f: ProductFilter) -> tuple[np.ndarray, bool]:
         """Row positions that may match, from the indexes or every row, and whether they
@@ -224,21 +245,3 @@ def _brand_bit_column(column: pd.Series) -> np.ndarray:
 
 def _brand_bits(brand_types) -> int:
     return sum(1 << BRAND_TYPES.index(b) for b in brand_types if b in BRAND_TYPES)
-
-
-def _search_texts(products: pd.DataFrame) -> list[str]:
-    columns = [
-        c
-        for c in ("name_vi", "name_en", "producer", "commune_name", "address_published")
-        if c in products
-    ]
-    values = [_folded(products[c]) for c in columns]
-    return [" ".join(" | ".join(parts).split()) for parts in zip(*values, strict=True)]
-
-
-def _folded(column: pd.Series) -> list[str]:
-    """Folded text of each cell, folding each distinct value once (communes, producers
-    and addresses repeat across a catalog)."""
-    codes, uniques = pd.factorize(column.fillna("").astype(str))
-    folded = np.array([fold(value) for value in uniques] + [""], dtype=object)
-    return folded[codes].tolist()

@@ -96,10 +96,17 @@ def products(dataset: Dataset, params: Params) -> ApiResponse:
     page = parse_page(params)
     chosen, matched = dataset.index.page(product_filter, page.offset, page.limit)
     features = [dataset.product_features[i] for i in chosen]
+    # A search that finds nothing offers close searches that do ("did you mean").
+    suggestions = (
+        {"suggestions": dataset.index.suggest(product_filter)}
+        if product_filter.q and not matched
+        else {}
+    )
     body = collection_bytes(
         features,
         numberMatched=matched,
         numberReturned=len(features),
+        **suggestions,
         **dataset.collection_meta,
     )
     return ApiResponse(200, body, GEOJSON_MEDIA_TYPE)

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from brandmap.present.map.files import MESSAGES_PATH
 
-__all__ = ["LANGS", "load_messages", "other_lang"]
+__all__ = ["LANGS", "load_messages", "other_lang", "value_chain_labels"]
 
 LANGS = ("vi", "en")
 
@@ -36,3 +36,16 @@ def other_lang(lang: str) -> str:
     ('en', 'vi')
     """
     return "en" if lang == "vi" else "vi"
+
+
+def value_chain_labels() -> dict[str, str]:
+    """Each value chain's labels in both languages, as a search finds them.
+
+    >>> value_chain_labels()["coconut_candy"]
+    'Kẹo dừa Coconut candy'
+    """
+    return {
+        key.removeprefix("vc_"): f"{texts['vi']} {texts.get('en', '')}".strip()
+        for key, texts in _message_table().items()
+        if key.startswith("vc_")
+    }

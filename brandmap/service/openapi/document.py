@@ -102,6 +102,11 @@ _SCHEMAS: dict[str, Any] = {
             "timeStamp": {"type": "string", "format": "date-time"},
             "numberMatched": {"type": "integer", "minimum": 0},
             "numberReturned": {"type": "integer", "minimum": 0},
+            "suggestions": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Close searches that find products, when q found none.",
+            },
         },
     },
     "LandingPage": {

@@ -85,7 +85,11 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     ),
     "q": _query(
         "q",
-        "Text search in names, producer and address; accents and case ignored.",
+        "Text search: every word must match, in any order, in the name (vi or en), "
+        "producer, address, commune, region or value chain; accents and case ignored, one "
+        "typo forgiven in words of 4+ letters, the last word may be a prefix, Vietnamese and "
+        "English product words are equals. Results ranked best first; an empty answer "
+        "carries `suggestions`.",
         {"type": "string", "maxLength": MAX_TEXT},
     ),
     "polygon": _query(

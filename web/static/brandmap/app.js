@@ -18,12 +18,14 @@ export class BrandMap {
     this.t = config.messages;
     this.h = handles;
     this.map = handles.map;
-    this.products = [];          // {props, lat, lon, text, marker}
+    this.products = [];          // {props, lat, lon, marker}
     this.communes = null;        // FeatureCollection
     this.communeByCode = {};
     this.regions = null;
     this.regionCommunes = {};
     this.filters = {};
+    this.search = null;          // the API's answer to the search typed: {q, rank, suggestions}
+    this.searching = null;       // the question out to the API: {q, done}
     this.near = null;            // {lat, lon, radius}
     this.drawnGeometry = null;
     this.matched = [];

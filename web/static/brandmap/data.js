@@ -2,7 +2,6 @@
  * Data loading: the commune, region and product layers and the service facts, fetched
  * from the JSON API once; filters then work on the loaded products in the browser.
  */
-import { searchText } from './filters.js';
 
 function getJson(url) {
   // Plain GET with default options, so the browser reuses the page's preloads.
@@ -28,6 +27,7 @@ export const dataLoading = {
     var communes = getJson(this.config.api.communes_data);
     var regions = getJson(this.config.api.regions_data).catch(function () { return null; });
     var products = this.loadProducts();
+    var search = this.filters.q ? this.startSearch(this.filters.q) : null;
     communes.then(function (fc) { self.addCommunes(fc); }, function (err) { self.fail(err); });
     regions.then(function (fc) { if (fc) self.addRegions(fc); });
     health.then(function (info) { self.health = info; self.showAbout(); });
@@ -40,14 +40,13 @@ export const dataLoading = {
       return self.prepareMarkers();
     }).then(function () {
       self.applyFilters();
-      return Promise.all([regions, health, nextTask()]);
+      return Promise.all([regions, health, search, nextTask()]);
     }).then(function () {
       self.paintCommunes();
       self.showAbout();
       self.status('');
       if (window.performance && performance.mark) performance.mark('brandmap-ready');
       document.documentElement.setAttribute('data-brandmap', 'ready');
-      self.prepareSearch(0);
     }).catch(function (err) { self.fail(err); });
   },
 
@@ -81,7 +80,6 @@ export const dataLoading = {
       var name = this.config.lang === 'en' && p.name_en ? p.name_en : p.name_vi;
       this.products.push({
         props: p, lat: lat, lon: lon, name: name || p.id,
-        text: null,  // folded search text, made when idle or at the first search
         brandTypes: Array.isArray(p.brand_types) ? p.brand_types : [],
         stars: Number(p.ocop_stars) || 0,
         marker: null
@@ -90,12 +88,5 @@ export const dataLoading = {
     this.byId = {};
     this.products.forEach(function (item) { self.byId[item.props.id] = item; });
     this.chainByCommune = this.mainChains();
-  },
-
-  /** Fold the search texts in the background, a slice per task. */
-  prepareSearch(start) {
-    var self = this, end = Math.min(start + 5000, this.products.length);
-    for (var i = start; i < end; i++) searchText(this.products[i]);
-    if (end < this.products.length) setTimeout(function () { self.prepareSearch(end); }, 0);
   }
 };

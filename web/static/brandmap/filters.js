@@ -1,10 +1,11 @@
 /*
  * Filters and URL state: the panel's form, the same filter rules as /api/products applied
- * to the loaded products, and the page URL and export link kept in step with them so a
- * view can be shared.
+ * to the loaded products (a text search is asked of the API itself, so its rules live in
+ * one place), and the page URL and export link kept in step with them so a view can be
+ * shared.
  */
 import { el } from './dom.js';
-import { COLLATOR, fold } from './text.js';
+import { COLLATOR } from './text.js';
 
 const FILTER_KEYS = ['q', 'category', 'brand_type', 'min_stars', 'ocop_status', 'value_chain', 'commune',
   'region', 'near', 'radius_km', 'bbox'];
@@ -40,14 +41,34 @@ function geometryContains(geometry, lon, lat) {
   });
 }
 
-/** The text a search looks in: the same columns as the API's q filter. */
-export function searchText(item) {
-  if (item.text === null) {
-    var p = item.props;
-    item.text = fold([p.name_vi, p.name_en, p.producer, p.commune_name, p.address_published]
-      .map(function (v) { return v == null ? '' : v; }).join(' | '));
-  }
-  return item.text;
+/** Products per request when the page asks the API which products a search finds. */
+const SEARCH_PAGE = 10000;
+
+/**
+ * Ask /api/products which products a search finds, best first: the page uses the API's one
+ * set of search rules (any word order, accents, typos, product words in either language).
+ */
+function fetchSearch(base, q) {
+  var url = function (offset) {
+    return base + '?limit=' + SEARCH_PAGE + '&offset=' + offset + '&q=' + encodeURIComponent(q);
+  };
+  var getPage = function (offset) {
+    return fetch(url(offset)).then(function (response) {
+      if (!response.ok && response.status !== 400) throw new Error(url(offset) + ' → HTTP ' + response.status);
+      return response.json();
+    });
+  };
+  return getPage(0).then(function (first) {
+    var ids = (first.features || []).map(function (f) { return f.properties.id; });
+    var pages = [];
+    for (var offset = ids.length; offset < (first.numberMatched || 0); offset += SEARCH_PAGE) pages.push(getPage(offset));
+    return Promise.all(pages).then(function (rest) {
+      rest.forEach(function (page) { page.features.forEach(function (f) { ids.push(f.properties.id); }); });
+      var rank = new Map();
+      ids.forEach(function (id, i) { rank.set(id, i); });
+      return { q: q, rank: rank, suggestions: first.suggestions || [] };
+    });
+  });
 }
 
 export const filtering = {
@@ -137,23 +158,49 @@ export const filtering = {
     if (f.brand_type && item.brandTypes.indexOf(f.brand_type) < 0) return false;
     if (f.min_stars && item.stars < f.min_stars) return false;
     if (f.ocop_status && f.ocop_status.indexOf(p.ocop_status || 'unknown') < 0) return false;
-    if (this.foldedQ && searchText(item).indexOf(this.foldedQ) < 0) return false;
+    if (f.q && !this.search.rank.has(p.id)) return false;
     if (f.bbox && (item.lon < f.bbox[0] || item.lon > f.bbox[2] || item.lat < f.bbox[1] || item.lat > f.bbox[3])) return false;
     if (this.near && haversineKm(item.lat, item.lon, this.near.lat, this.near.lon) > this.near.radius) return false;
     if (this.drawnGeometry && !geometryContains(this.drawnGeometry, item.lon, item.lat)) return false;
     return true;
   },
 
+  /**
+   * Show the products that pass every filter. A search is answered by the API first (once
+   * per text); the other filters are applied here, to the products already loaded.
+   */
   applyFilters() {
-    var self = this;
-    this.foldedQ = this.filters.q ? fold(this.filters.q) : '';
+    var self = this, q = this.filters.q;
+    if (q && (!this.search || this.search.q !== q)) {
+      this.startSearch(q);
+      return;
+    }
     this.matched = this.products.filter(function (item) { return self.matches(item); });
+    if (q) this.matched.sort(function (a, b) { return self.search.rank.get(a.props.id) - self.search.rank.get(b.props.id); });
     this.showMarkers(this.matched.map(function (item) { return self.markerOf(item); }));
     this.renderResults();
     this.updateUrl();
     this.updateNear();
     this.updateDrawState();
     document.documentElement.setAttribute('data-matched', String(this.matched.length));
+  },
+
+  /** Ask the API about a search unless that question is already out; the filters are
+   * applied when it answers, if the search is still the one typed. */
+  startSearch(q) {
+    var self = this;
+    if (this.searching && this.searching.q === q) return this.searching.done;
+    this.searching = {
+      q: q,
+      done: fetchSearch(this.config.api.products, q).then(function (found) {
+        if (self.filters.q !== q) return;
+        self.search = found;
+        self.applyFilters();
+      }, function (err) {
+        self.status(self.msg('load_error', { what: err && err.message ? err.message : String(err) }));
+      })
+    };
+    return this.searching.done;
   },
 
   queryParams(forApi) {

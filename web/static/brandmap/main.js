@@ -20,7 +20,8 @@
  * Module scripts are deferred: they run after the Folium-built inline code has made the
  * map, its empty layers and controls, and before DOMContentLoaded. That inline code calls
  * brandmap.start(config, handles) on DOMContentLoaded; the app loads the layers from the
- * JSON API, filters the loaded products in the browser (no second download), and keeps the
+ * JSON API, filters the loaded products in the browser (no second download; a text search
+ * asks /api/products which products it finds), and keeps the
  * URL in step with the filters so a view can be shared. brandmap.app is the running app.
  */
 import { BrandMap } from './app.js';

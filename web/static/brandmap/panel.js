@@ -36,14 +36,7 @@ export const panel = {
     var self = this, list = document.getElementById('bm-results');
     document.getElementById('bm-count').textContent =
       this.msg('results_count', { n: this.matched.length, total: this.products.length });
-    // Best-rated first: walk the star levels, then sort only what is listed.
-    var listed = [];
-    [5, 4, 3, 0].forEach(function (stars) {
-      for (var i = 0; i < self.matched.length && listed.length < MAX_LISTED; i++) {
-        if (self.matched[i].stars === stars) listed.push(self.matched[i]);
-      }
-    });
-    listed.sort(function (a, b) { return (b.stars - a.stars) || COLLATOR.compare(a.name, b.name); });
+    var listed = this.filters.q ? this.matched.slice(0, MAX_LISTED) : this.bestRated();
     var items = listed.map(function (item) {
       var meta = [self.label('cat_', item.props.category), item.props.commune_name]
         .filter(Boolean).join(' · ');
@@ -57,10 +50,42 @@ export const panel = {
       ])]);
     });
     if (!this.matched.length) items.push(el('li', { className: 'bm-empty', text: this.msg('no_results') }));
+    if (!this.matched.length && this.filters.q) items.push(this.searchWayOut());
     if (this.matched.length > listed.length) {
       items.push(el('li', { className: 'bm-more', text: this.msg('results_more', { n: this.matched.length - listed.length }) }));
     }
     list.replaceChildren.apply(list, items);
+  },
+
+  /** Without a search the list shows the best-rated first: walk the star levels, then
+   * sort only what is listed. (A search lists its best matches first.) */
+  bestRated() {
+    var self = this, listed = [];
+    [5, 4, 3, 0].forEach(function (stars) {
+      for (var i = 0; i < self.matched.length && listed.length < MAX_LISTED; i++) {
+        if (self.matched[i].stars === stars) listed.push(self.matched[i]);
+      }
+    });
+    return listed.sort(function (a, b) { return (b.stars - a.stars) || COLLATOR.compare(a.name, b.name); });
+  },
+
+  /** A search that finds nothing: the API's "did you mean" searches, one click each, and
+   * a button that clears the search. */
+  searchWayOut() {
+    var self = this, input = document.getElementById('bm-search');
+    var search = function (q) {
+      input.value = q;
+      self.setFilter('q', q);
+    };
+    var suggestions = this.search && this.search.q === this.filters.q ? this.search.suggestions : [];
+    var children = suggestions.length ? [el('span', { text: this.msg('did_you_mean') + ' ' })] : [];
+    suggestions.forEach(function (q) {
+      children.push(el('button', { type: 'button', className: 'btn btn-link btn-sm bm-suggestion', text: q,
+        onclick: function () { search(q); } }));
+    });
+    children.push(el('button', { type: 'button', className: 'btn btn-outline-secondary btn-sm bm-clear-search',
+      text: this.msg('clear_search'), onclick: function () { search(''); } }));
+    return el('li', { className: 'bm-did-you-mean' }, children);
   },
 
   zoomTo(item) {
