@@ -35,7 +35,7 @@ from itertools import product as combinations
 import numpy as np
 import pandas as pd
 
-from brandmap.settings import REPO_ROOT
+from brandmap import resources
 from brandmap.text import fold
 
 __all__ = [
@@ -49,7 +49,7 @@ __all__ = [
     "word_groups",
 ]
 
-SEARCH_WORDS_PATH = REPO_ROOT / "web" / "i18n" / "search_words.json"
+SEARCH_WORDS_PATH = resources.web_dir() / "i18n" / "search_words.json"
 #: Words this long or longer may carry one typo; shorter ones ("nam", "roi") must be exact.
 FUZZY_MIN = 4
 NO_MATCH = -1
