@@ -64,6 +64,7 @@ RESPONSES: dict[str, tuple[str, dict[str, str]]] = {
         {"application/json": "Exception"},
     ),
     "not_found": ("Not found", {"application/json": "Exception"}),
+    "page_not_found": ("Not found: a page saying so, in its language", {"text/html": "Html"}),
 }
 
 

@@ -76,6 +76,24 @@ ROUTES: tuple[Route, ...] = (
         ("filename",),
         (("200", "file"), _MISSING),
     ),
+    Route(
+        "/p/{product_id}",
+        "product_pages.product",
+        "A product's own page, to share and print",
+        "Pages",
+        ("product_id", "lang"),
+        (("200", "html"), ("404", "page_not_found")),
+        description="Open Graph and Twitter card tags, schema.org Product JSON-LD, hreflang "
+        "alternates and a canonical URL from BRANDMAP_PUBLIC_URL.",
+    ),
+    Route(
+        "/p/{product_id}.json",
+        "product_pages.product_json",
+        "A product's page as its GeoJSON Feature",
+        "Pages",
+        ("product_id",),
+        (("200", "feature"), _MISSING),
+    ),
     Route("/healthz", "api.healthz", "Service health and store facts", "Service"),
     Route(
         "/api/communes",
