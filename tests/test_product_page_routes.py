@@ -3,6 +3,10 @@ language, its canonical address, 404s, caching and the security policy."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from xml.etree import ElementTree
+
 import pytest
 from test_product_page import Page
 
@@ -82,3 +86,34 @@ def test_canonical_address_behind_a_trusted_proxy(built_store, monkeypatch, prod
     page = Page(html)
     assert page.meta["og:url"] == f"https://map.vinhlong.gov.vn/brandmap/p/{product_id}"
     assert 'href="/brandmap/static/page.css"' in html
+
+
+@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbarimg (zbar-tools) is not installed")
+def test_qr_png_reads_back_as_the_page_address(client, product_id, tmp_path):
+    response = client.get(f"/p/{product_id}/qr.png?lang=en")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    image = tmp_path / "qr.png"
+    image.write_bytes(response.data)
+    read = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, check=True
+    )
+    assert read.stdout.strip() == f"http://localhost/p/{product_id}?lang=en"
+
+
+def test_qr_svg_is_well_formed_and_holds_no_product_text(client, product_id):
+    name = client.get(f"/api/products/{product_id}").get_json()["properties"]["name_vi"]
+    response = client.get(f"/p/{product_id}/qr.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    root = ElementTree.fromstring(response.data)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert name not in response.get_data(as_text=True)
+    assert client.get("/p/no-such-product/qr.svg").status_code == 404
+
+
+def test_qr_svg_escapes_what_the_address_holds(built_store, monkeypatch):
+    monkeypatch.setenv("BRANDMAP_PUBLIC_URL", 'https://x.vn/"><script>alert(1)</script>')
+    client = create_app(built_store).test_client()
+    product_id = client.get("/api/products?limit=1").get_json()["features"][0]["id"]
+    svg = client.get(f"/p/{product_id}/qr.svg").get_data(as_text=True)
+    ElementTree.fromstring(svg)
+    assert "<script" not in svg

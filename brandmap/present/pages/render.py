@@ -17,6 +17,7 @@ from brandmap.present.map.config import script_safe_json
 
 __all__ = ["render", "script_json"]
 
+
 def script_json(data: Any) -> Markup:
     """``data`` as JSON that cannot end the ``<script>`` element it is written into.
 

@@ -64,6 +64,8 @@ RESPONSES: dict[str, tuple[str, dict[str, str]]] = {
         {"application/json": "Exception"},
     ),
     "not_found": ("Not found", {"application/json": "Exception"}),
+    "qr_svg": ("QR code", {"image/svg+xml": "Binary"}),
+    "qr_png": ("QR code", {"image/png": "Binary"}),
     "page_not_found": ("Not found: a page saying so, in its language", {"text/html": "Html"}),
 }
 

@@ -1,5 +1,5 @@
-"""The pages people share and print: a product's own page ``/p/<id>`` and its JSON
-(a thin adapter over :mod:`brandmap.present.pages`)."""
+"""The pages people share and print: a product's own page ``/p/<id>``, its JSON and its
+QR codes (a thin adapter over :mod:`brandmap.present.pages`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import Blueprint, Response, request
 from brandmap import settings
 from brandmap.present.map import LANGS
 from brandmap.present.pages import PageLinks, render_product_page
+from brandmap.present.pages.qr import QR_MEDIA_TYPES, qr_code
 from brandmap.service import api
 from brandmap.service.web.adapter import (
     Unavailable,
@@ -55,3 +56,25 @@ def product(product_id: str) -> Response:
 def product_json(product_id: str) -> Response:
     """The product as a GeoJSON Feature, or a JSON 404."""
     return answer(lambda: api.product(current_dataset(), product_id))
+
+
+@bp.get("/p/<product_id>/qr.svg")
+def qr_svg(product_id: str) -> Response:
+    """A QR code of the product page's public address, to print at any size."""
+    return _qr(product_id, "svg")
+
+
+@bp.get("/p/<product_id>/qr.png")
+def qr_png(product_id: str) -> Response:
+    """The same QR code as a PNG image, for tools that take no SVG."""
+    return _qr(product_id, "png")
+
+
+def _qr(product_id: str, kind: str) -> Response:
+    def qr() -> api.ApiResponse:
+        if product_id not in current_dataset().product_positions:
+            return api.error_response(404, "not_found", f"no product with id {product_id[:100]!r}")
+        body = qr_code(page_links().product(product_id, _lang()), kind)
+        return api.ApiResponse(200, body, QR_MEDIA_TYPES[kind])
+
+    return answer(qr)
