@@ -53,6 +53,7 @@ def render_product_page(
         "description": _summary(product, facts, labels, lang),
         "related": _related(dataset, product, links, lang),
         "drawing": _drawing(dataset, product),
+        "approximate": dataset.snapshot.meta.get("geometry_quality") != "official",
         "json_ld": product_json_ld(product, facts, canonical),
     }
     return 200, render("product.html", **page)
@@ -111,6 +112,7 @@ def _facts(
         "phone_href": _phone_href(product.get("phone")),
         "website_href": _web_href(product.get("website"), assume_https=True),
         "source_href": _web_href(product.get("source_url")),
+        "source_host": urlsplit(str(product.get("source_url") or "")).hostname,
         "buy_links": _buy_links(product.get("buy_links")),
         "location": labels.get(f"location_quality_{product.get('location_quality')}"),
     }
