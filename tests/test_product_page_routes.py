@@ -117,3 +117,22 @@ def test_qr_svg_escapes_what_the_address_holds(built_store, monkeypatch):
     svg = client.get(f"/p/{product_id}/qr.svg").get_data(as_text=True)
     ElementTree.fromstring(svg)
     assert "<script" not in svg
+
+
+def test_sitemap_lists_every_product_page_in_both_languages(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ElementTree.fromstring(response.data)
+    listed = {loc.text for loc in root.iterfind("s:url/s:loc", namespace)}
+    products = client.get("/api/products?limit=10000").get_json()["features"]
+    for feature in products:
+        page = f"http://localhost/p/{feature['id']}"
+        assert page in listed and f"{page}?lang=en" in listed
+    assert "http://localhost/" in listed
+    assert len(listed) == 2 * len(products) + 2
+
+
+def test_robots_names_the_sitemap(client):
+    text = client.get("/robots.txt").get_data(as_text=True)
+    assert "Sitemap: http://localhost/sitemap.xml" in text and "Disallow: /api/" in text

@@ -35,7 +35,9 @@ class PageLinks:
         path = f"{self.base if base is None else base}/p/{quote(product_id, safe='')}"
         return path if lang == DEFAULT_LANG else f"{path}?lang={lang}"
 
-    def site(self, path: str, lang: str = DEFAULT_LANG, **query: str) -> str:
+    def site(
+        self, path: str, lang: str = DEFAULT_LANG, base: str | None = None, **query: str
+    ) -> str:
         """A path of this site in ``lang`` with ``query`` (the map page is ``/``).
 
         >>> PageLinks("https://x.vn").site("/", "en", commune="29212")
@@ -43,4 +45,5 @@ class PageLinks:
         """
         if lang != DEFAULT_LANG:
             query = {"lang": lang, **query}
-        return f"{self.base}{path}" + (f"?{urlencode(query)}" if query else "")
+        start = self.base if base is None else base
+        return f"{start}{path}" + (f"?{urlencode(query)}" if query else "")

@@ -112,6 +112,22 @@ ROUTES: tuple[Route, ...] = (
         (("200", "qr_png"), _MISSING),
         description="Encodes the page's public URL (BRANDMAP_PUBLIC_URL, else the request's).",
     ),
+    Route(
+        "/sitemap.xml",
+        "product_pages.sitemap",
+        "Every public page, in both languages (a sitemap for search engines)",
+        "Pages",
+        (),
+        (("200", "sitemap"),),
+    ),
+    Route(
+        "/robots.txt",
+        "product_pages.robots",
+        "What crawlers may visit, and where the sitemap is",
+        "Pages",
+        (),
+        (("200", "text"),),
+    ),
     Route("/healthz", "api.healthz", "Service health and store facts", "Service"),
     Route(
         "/api/communes",

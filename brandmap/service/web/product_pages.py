@@ -1,5 +1,6 @@
 """The pages people share and print: a product's own page ``/p/<id>``, its JSON and its
-QR codes (a thin adapter over :mod:`brandmap.present.pages`)."""
+QR codes, and the sitemap that lists them (a thin adapter over
+:mod:`brandmap.present.pages`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from brandmap import settings
 from brandmap.present.map import LANGS
 from brandmap.present.pages import PageLinks, render_product_page
 from brandmap.present.pages.qr import QR_MEDIA_TYPES, qr_code
+from brandmap.present.pages.sitemap import robots_txt, sitemap_xml
 from brandmap.service import api
 from brandmap.service.web.adapter import (
     Unavailable,
@@ -78,3 +80,20 @@ def _qr(product_id: str, kind: str) -> Response:
         return api.ApiResponse(200, body, QR_MEDIA_TYPES[kind])
 
     return answer(qr)
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Every public page, in both languages."""
+    return answer(
+        lambda: api.ApiResponse(
+            200,
+            sitemap_xml(current_dataset().products["id"], page_links()),
+            "application/xml",
+        )
+    )
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    return Response(robots_txt(page_links()), mimetype="text/plain")
