@@ -174,6 +174,7 @@ def _register_pages(app: Flask) -> None:
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(product_pages.bp)
+    app.register_blueprint(product_pages.files_bp)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -17,13 +17,19 @@ from brandmap.service.web.adapter import (
     answer,
     current_dataset,
     page_params,
+    refuse_unreadable_query,
     send,
     service_root,
 )
 
-__all__ = ["bp", "page_links"]
+__all__ = ["bp", "files_bp", "page_links"]
 
+#: Pages for people: like the map, they open whatever parameters a link carries.
 bp = Blueprint("product_pages", __name__)
+#: A product's files (its Feature, its QR codes): like the API, they refuse an unreadable
+#: parameter with a 400 naming it.
+files_bp = Blueprint("product_files", __name__)
+files_bp.before_request(refuse_unreadable_query)
 
 
 def page_links() -> PageLinks:
@@ -54,19 +60,19 @@ def product(product_id: str) -> Response:
     return _html(status, html, lang)
 
 
-@bp.get("/p/<product_id>.json")
+@files_bp.get("/p/<product_id>.json")
 def product_json(product_id: str) -> Response:
     """The product as a GeoJSON Feature, or a JSON 404."""
     return answer(lambda: api.product(current_dataset(), product_id))
 
 
-@bp.get("/p/<product_id>/qr.svg")
+@files_bp.get("/p/<product_id>/qr.svg")
 def qr_svg(product_id: str) -> Response:
     """A QR code of the product page's public address, to print at any size."""
     return _qr(product_id, "svg")
 
 
-@bp.get("/p/<product_id>/qr.png")
+@files_bp.get("/p/<product_id>/qr.png")
 def qr_png(product_id: str) -> Response:
     """The same QR code as a PNG image, for tools that take no SVG."""
     return _qr(product_id, "png")
