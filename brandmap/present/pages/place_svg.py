@@ -32,7 +32,7 @@ def place_drawing(outline: BaseGeometry | None, point: BaseGeometry | None) -> P
     >>> square = shapely.box(106.0, 10.0, 106.1, 10.1)
     >>> drawing = place_drawing(square, shapely.Point(106.05, 10.05))
     >>> drawing.view_box, round(drawing.x), round(drawing.y)
-    ('0 0 344 349', 172, 175)
+    ('0 0 339 344', 170, 172)
     """
     if outline is None or outline.is_empty or point is None or point.is_empty:
         return None
