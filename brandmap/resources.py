@@ -31,6 +31,7 @@ __all__ = [
     "npm_dir",
     "root",
     "static_dir",
+    "templates_dir",
     "web_dir",
 ]
 
@@ -91,6 +92,11 @@ def web_dir() -> Path:
 def static_dir() -> Path:
     """The map page's own script and stylesheet, served under ``/static/``."""
     return web_dir() / "static"
+
+
+def templates_dir() -> Path:
+    """The Jinja templates of the server-made pages (a product's own page)."""
+    return web_dir() / "templates"
 
 
 def messages_path() -> Path:

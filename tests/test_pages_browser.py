@@ -392,3 +392,52 @@ def test_shared_link_with_distance_and_box(server, browser):
     assert watched.page.input_value("select[name=region]") == "vung-buoi"
     watched.check_clean()
     watched.close()
+
+
+def _product_page_facts(page) -> tuple[str, dict]:
+    """The Open Graph title and the schema.org JSON-LD of the page open in ``page``."""
+    title = page.get_attribute("meta[property='og:title']", "content")
+    return title, json.loads(page.text_content("script[type='application/ld+json']"))
+
+
+def test_popup_opens_the_product_page(server, browser):
+    watched = Watched(browser, server).open("/?q=buoi+nam+roi")
+    page = watched.page
+    page.locator(".bm-marker").first.click()
+    page.locator(".leaflet-popup-content .bm-card-page").click()
+    page.wait_for_url(f"{server}/p/buoi-nam-roi")
+    assert page.inner_text("h1") == "Bưởi Năm Roi Bình Minh"
+    title, document = _product_page_facts(page)
+    assert title == document["name"] == "Bưởi Năm Roi Bình Minh"
+    assert document["@type"] == "Product" and "00014" in page.inner_text("main")
+    page.click("a.bm-page-lang")
+    page.wait_for_url(f"{server}/p/buoi-nam-roi?lang=en")
+    assert _product_page_facts(page)[1]["name"] == "Binh Minh Nam Roi pomelo"
+    assert page.locator(".bm-place svg circle").count() == 1
+    watched.check_clean()
+    watched.close()
+
+
+def test_results_list_links_to_the_product_page_in_english(server, browser):
+    watched = Watched(browser, server, width=375).open("/?q=buoi+nam+roi&lang=en")
+    page = watched.page
+    assert page.get_attribute(".bm-result-page", "href") == "/p/buoi-nam-roi?lang=en"
+    watched.check_clean()
+    watched.close()
+
+
+def test_product_page_named_like_html_stays_text(server, browser):
+    from test_mapview import XSS_ID, XSS_NAME
+
+    watched = Watched(browser, server, width=375)
+    page = watched.page
+    page.goto(f"{server}/p/{XSS_ID}")
+    assert page.inner_text("h1") == XSS_NAME
+    assert _product_page_facts(page)[0] == XSS_NAME
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "product-page-xss-375.png"), full_page=True)
+    watched.check_clean()
+    watched.close()

@@ -14,7 +14,7 @@ from brandmap.present.map.messages import LANGS, load_messages
 from brandmap.query.filters import FILTER_PARAMS, lenient_filter
 from brandmap.text import nfc
 
-__all__ = ["DATA_URLS", "PageConfig", "config_json", "page_filters"]
+__all__ = ["DATA_URLS", "PageConfig", "config_json", "page_filters", "script_safe_json"]
 
 # What the page loads from the API at start; preloaded from the head so the downloads run
 # while the scripts load (the script asks for exactly these URLs).
@@ -31,6 +31,7 @@ API_ROUTES = (
     ("products", "/api/products"),
     ("healthz", "/healthz"),
     ("export", "/api/export"),
+    ("product_page", "/p"),
 )
 # Characters that could end the surrounding script element or a JS line, as JSON escapes.
 _SCRIPT_SAFE = (
@@ -120,7 +121,13 @@ def config_json(config: PageConfig) -> str:
         "brand_types": BRAND_TYPES,
         "value_chains": VALUE_CHAINS,
     }
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return script_safe_json(payload)
+
+
+def script_safe_json(data: Any) -> str:
+    """``data`` as compact JSON that cannot end the ``<script>`` element it is written into
+    (nor a JavaScript line)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for raw, escaped in _SCRIPT_SAFE:
         text = text.replace(raw, escaped)
     return text

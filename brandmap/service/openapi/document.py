@@ -64,12 +64,18 @@ RESPONSES: dict[str, tuple[str, dict[str, str]]] = {
         {"application/json": "Exception"},
     ),
     "not_found": ("Not found", {"application/json": "Exception"}),
+    "qr_svg": ("QR code", {"image/svg+xml": "Binary"}),
+    "qr_png": ("QR code", {"image/png": "Binary"}),
+    "sitemap": ("Sitemap (sitemaps.org)", {"application/xml": "Text"}),
+    "text": ("Plain text", {"text/plain": "Text"}),
+    "page_not_found": ("Not found: a page saying so, in its language", {"text/html": "Html"}),
 }
 
 
 _SCHEMAS: dict[str, Any] = {
     "Object": {"type": "object"},
     "Html": {"type": "string"},
+    "Text": {"type": "string"},
     "Binary": {"type": "string", "format": "binary"},
     "Link": {
         "type": "object",

@@ -170,9 +170,11 @@ def _behind_proxies(wsgi_app):
 
 
 def _register_pages(app: Flask) -> None:
-    from brandmap.service.web import pages
+    from brandmap.service.web import pages, product_pages
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(product_pages.bp)
+    app.register_blueprint(product_pages.files_bp)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -59,8 +59,15 @@ export const cards = {
       el('h3', { className: 'bm-card-title', text: item.name }),
       other && other !== item.name ? el('p', { className: 'bm-card-sub', lang: this.config.lang === 'en' ? 'vi' : 'en', text: other }) : null,
       description && !compact ? el('p', { className: 'bm-card-desc', text: description }) : null,
-      el('dl', { className: 'bm-card-facts' }, rows)
+      el('dl', { className: 'bm-card-facts' }, rows),
+      el('a', { className: 'bm-card-page', href: this.productPage(p.id), text: this.msg('page_link') })
     ]);
+  },
+
+  /** The product's own page (shareable, printable) in the map's language. */
+  productPage(id) {
+    var url = this.config.api.product_page + '/' + encodeURIComponent(id);
+    return this.config.lang === 'en' ? url + '?lang=en' : url;
   },
 
   communeCard(f) {

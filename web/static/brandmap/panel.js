@@ -47,7 +47,8 @@ export const panel = {
         el('span', { className: 'bm-result-name', text: item.name }),
         item.stars ? el('span', { className: 'bm-result-stars', text: item.stars + '★' }) : null,
         meta ? el('span', { className: 'bm-result-meta', text: meta }) : null
-      ])]);
+      ]), el('a', { className: 'bm-result-page', href: self.productPage(item.props.id),
+        title: self.msg('page_link'), 'aria-label': self.msg('page_link') + ': ' + item.name, text: '↗' })]);
     });
     if (!this.matched.length) items.push(el('li', { className: 'bm-empty', text: this.msg('no_results') }));
     if (!this.matched.length && this.filters.q) items.push(this.searchWayOut());
