@@ -44,6 +44,7 @@ def test_build_writes_a_store(tmp_path, monkeypatch):
 
 
 def test_failing_build_leaves_the_store_untouched(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRANDMAP_VAR_DIR", str(tmp_path))  # no release yet: data/ seeds one
     broken = tmp_path / "data"
     shutil.copytree(REPO_ROOT / "data", broken)
     catalog = broken / "products" / "products.csv"
