@@ -213,3 +213,22 @@ def test_kill_9_during_publish_leaves_a_whole_release(staff, delay):
     served = store.read()
     assert set(served.products["id"]) == set(catalog)
     assert served.meta.get("release", "1") == str(number)
+
+
+def test_exported_catalog_uploads_unchanged(staff):
+    """The products export (CSV, the exchange format) is the current release: uploaded back
+    as a whole catalog, it adds and removes nothing and changes no product's facts. (Only
+    placement differs: the export gives every product its placed point as lon/lat, which
+    reads back as exact coordinates.)"""
+    client, records, _, tokens = staff
+    exported = client.get("/api/export?layer=products&format=csv")
+    assert exported.status_code == 200
+    report = upload(client, tokens[Role.EDITOR], exported.data.decode("utf-8-sig"), mode="replace")
+    assert report.status_code == 201, report.json
+    assert [p for p in report.json["problems"] if p["severity"] == "error"] == []
+    assert (report.json["added"], report.json["removed"]) == ([], [])
+    changed = {field for fields in report.json["changes"].values() for field in fields}
+    assert changed <= {"lon", "lat", "location_quality", "commune_code"}
+    assert report.json["unchanged"] + len(report.json["updated"]) == len(
+        release_catalog(records, 1)
+    )
