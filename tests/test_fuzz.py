@@ -614,6 +614,7 @@ ROUTE_VALUES = {
     "featureId": "buoi-nam-roi-binh-minh",
     "product_id": "buoi-nam-roi-binh-minh",
     "filename": "brandmap/main.js",
+    "draft_id": 1,
 }
 
 

@@ -11,11 +11,12 @@ from flask import Blueprint, Response, current_app, request
 from brandmap.editorial import Records
 from brandmap.service import staff
 from brandmap.service.web import served
-from brandmap.service.web.adapter import send
+from brandmap.service.web.adapter import refuse_unreadable_query, send
 
 __all__ = ["bp", "records"]
 
 bp = Blueprint("staff", __name__)
+bp.before_request(refuse_unreadable_query)
 
 
 def records() -> Records:
