@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 from brandmap.catalog.rows import FILE_SUFFIXES
@@ -129,42 +130,43 @@ def new_draft(
 
 def draft(records: Records, credentials: Credentials, draft_id: int) -> ApiResponse:
     """``GET /api/drafts/<id>``: the draft's report (editor)."""
-
-    def run() -> ApiResponse:
-        authorize(records, credentials, Role.EDITOR)
-        return _private(draft_report(records, draft_id))
-
-    return _guarded(run)
+    return _as(records, credentials, Role.EDITOR, lambda _actor: draft_report(records, draft_id))
 
 
 def publish(records: Records, store: Store, credentials: Credentials, draft_id: int) -> ApiResponse:
     """``POST /api/drafts/<id>/publish``: the draft becomes the next release (publisher)."""
-
-    def run() -> ApiResponse:
-        actor = authorize(records, credentials, Role.PUBLISHER)
-        return _private({"release": publish_draft(records, store, draft_id, actor=actor.name)})
-
-    return _guarded(run)
+    return _new_release(records, credentials, partial(publish_draft, records, store, draft_id))
 
 
 def releases(records: Records, credentials: Credentials) -> ApiResponse:
     """``GET /api/releases``: every release, newest first (editor)."""
-
-    def run() -> ApiResponse:
-        authorize(records, credentials, Role.EDITOR)
-        return _private([asdict(release) for release in list_releases(records)])
-
-    return _guarded(run)
+    return _as(
+        records,
+        credentials,
+        Role.EDITOR,
+        lambda _actor: [asdict(release) for release in list_releases(records)],
+    )
 
 
 def restore(records: Records, store: Store, credentials: Credentials, number: int) -> ApiResponse:
     """``POST /api/releases/<N>/restore``: release N's catalog as a new release (publisher)."""
+    return _new_release(records, credentials, partial(restore_release, records, store, number))
 
-    def run() -> ApiResponse:
-        actor = authorize(records, credentials, Role.PUBLISHER)
-        return _private({"release": restore_release(records, store, number, actor=actor.name)})
 
-    return _guarded(run)
+def _new_release(
+    records: Records, credentials: Credentials, make: Callable[..., int]
+) -> ApiResponse:
+    """``make(actor=…)`` publishes a release for a publisher; its number as JSON."""
+    return _as(
+        records, credentials, Role.PUBLISHER, lambda actor: {"release": make(actor=actor.name)}
+    )
+
+
+def _as(
+    records: Records, credentials: Credentials, needed: Role, act: Callable[[Actor], object]
+) -> ApiResponse:
+    """``act`` for the caller, if their role includes ``needed``; its result as JSON."""
+    return _guarded(lambda: _private(act(authorize(records, credentials, needed))))
 
 
 def _guarded(run: Callable[[], ApiResponse]) -> ApiResponse:
