@@ -48,6 +48,7 @@ FRAMEWORK_HOMES = {
     "click": ("brandmap.cli",),
 }
 
+
 def module_name(path: Path) -> str:
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)

@@ -175,4 +175,3 @@ def test_bbox_curve_checks_the_index_against_a_full_scan():
     table = bench_bbox.format_table(results)
     assert table.count("\n") == 1 + len(bench_bbox.QUERIES) * 2
     assert all(cell["matches"] > 0 for row in results.values() for cell in row.values())
-

@@ -44,6 +44,7 @@ def test_build_writes_a_store(tmp_path, monkeypatch):
 
 
 def test_failing_build_leaves_the_store_untouched(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRANDMAP_VAR_DIR", str(tmp_path))  # no release yet: data/ seeds one
     broken = tmp_path / "data"
     shutil.copytree(REPO_ROOT / "data", broken)
     catalog = broken / "products" / "products.csv"
@@ -211,7 +212,8 @@ def test_store_password_is_never_shown_or_recorded(tmp_path, monkeypatch):
     store = f"postgresql://gis:{secret}@127.0.0.1:1/brandmap?connect_timeout=2"
     result = CliRunner().invoke(main, ["build", "--store", store])
     assert result.exit_code == 1
-    assert "error: cannot connect to the store postgresql://gis:***@127.0.0.1:1/" in result.output
+    assert result.output.startswith("error: cannot connect to the ")
+    assert "postgresql://gis:***@127.0.0.1:1/" in result.output
     assert secret not in result.output
     (entry,) = [json.loads(line) for line in audit_log_path().read_text().splitlines()]
     assert entry["store"].startswith("postgresql://gis:***@127.0.0.1:1/brandmap")

@@ -82,14 +82,14 @@ def openapi_schema(gpkg_app):
     return schemathesis.openapi.from_wsgi("/openapi.json", gpkg_app)
 
 
-def _route_paths() -> list[str]:
+def _route_operations() -> list[tuple[str, str]]:
     from brandmap.service.openapi import ROUTES
 
-    return [route.path for route in ROUTES]
+    return [(route.path, route.method.upper()) for route in ROUTES]
 
 
-@pytest.mark.parametrize("path", _route_paths())
-def test_every_route_answers_as_described(openapi_schema, path):
+@pytest.mark.parametrize(("path", "method"), _route_operations())
+def test_every_route_answers_as_described(openapi_schema, path, method):
     """Generated requests (valid and invalid): no 5xx; status, media type and body as
     /openapi.json says.
 
@@ -106,7 +106,7 @@ def test_every_route_answers_as_described(openapi_schema, path):
     from schemathesis import checks
     from schemathesis.generation import GenerationMode
 
-    operation = openapi_schema[path]["GET"]
+    operation = openapi_schema[path][method]
     excluded = [
         checks.positive_data_acceptance,
         checks.negative_data_rejection,
@@ -614,6 +614,7 @@ ROUTE_VALUES = {
     "featureId": "buoi-nam-roi-binh-minh",
     "product_id": "buoi-nam-roi-binh-minh",
     "filename": "brandmap/main.js",
+    "draft_id": 1,
 }
 
 

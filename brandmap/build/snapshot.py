@@ -21,7 +21,7 @@ from brandmap.geo.boundaries import load_real_boundaries
 from brandmap.geo.regions import dissolve_regions, read_regions
 from brandmap.store import Snapshot, Store
 
-__all__ = ["build_snapshot", "build_store", "commune_layer", "data_vintage"]
+__all__ = ["build_snapshot", "build_store", "commune_layer", "data_vintage", "seed_catalog"]
 
 APPROXIMATE, OFFICIAL = "approximate", "official"
 
@@ -33,18 +33,28 @@ def commune_layer() -> gpd.GeoDataFrame:
     return layer.sort_values("code").reset_index(drop=True)
 
 
+def seed_catalog(data_dir: Path | None = None) -> list[dict]:
+    """The checked rows of ``data/products/products.csv``: the catalog until one is
+    published (after that, the latest release is the catalog and this file only seeded it)."""
+    return load_catalog(Path(data_dir or resources.data_dir()) / "products" / "products.csv")
+
+
 def build_snapshot(
-    data_dir: Path | None = None, communes: gpd.GeoDataFrame | None = None
+    data_dir: Path | None = None,
+    communes: gpd.GeoDataFrame | None = None,
+    catalog: list[dict] | None = None,
 ) -> Snapshot:
-    """Load and check everything in ``data/``; raise ValidationError on any problem."""
+    """Load and check everything in ``data/``; raise ValidationError on any problem.
+
+    ``catalog``: the product rows to place (the latest release), else the seed file's.
+    """
     data_dir = Path(data_dir or resources.data_dir())
     communes = commune_layer() if communes is None else communes
     regions = dissolve_regions(
         read_regions(data_dir / "geo" / "regions.csv", set(communes["code"])), communes
     )
-    products = place_products(
-        load_catalog(data_dir / "products" / "products.csv"), communes, regions
-    )
+    rows = seed_catalog(data_dir) if catalog is None else catalog
+    products = place_products(rows, communes, regions)
     quality = APPROXIMATE if (communes["geometry_quality"] == APPROXIMATE).any() else OFFICIAL
     meta = {
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -55,9 +65,11 @@ def build_snapshot(
     return Snapshot(communes=communes, regions=regions, products=products, meta=meta)
 
 
-def build_store(store: Store, data_dir: Path | None = None) -> Snapshot:
+def build_store(
+    store: Store, data_dir: Path | None = None, catalog: list[dict] | None = None
+) -> Snapshot:
     """Validate ``data/`` and replace the store atomically (nothing written on failure)."""
-    snapshot = build_snapshot(data_dir)
+    snapshot = build_snapshot(data_dir, catalog=catalog)
     store.write(snapshot)
     return snapshot
 

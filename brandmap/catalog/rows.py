@@ -19,7 +19,7 @@ from brandmap.catalog.problems import WARNING, Problem
 from brandmap.catalog.schema import REQUIRED, canonical_column
 from brandmap.catalog.xlsx_file import read_xlsx
 
-__all__ = ["MAX_BYTES", "MAX_ROWS", "read_products"]
+__all__ = ["FILE_SUFFIXES", "MAX_BYTES", "MAX_ROWS", "read_products"]
 
 MAX_BYTES = 20 * 1024 * 1024
 
@@ -31,6 +31,8 @@ _READERS: dict[str, Callable[[Path], tuple[list[Any], Iterator[Record]]]] = {
     ".geojson": read_geojson,
     ".json": read_geojson,
 }
+#: The file name endings a product file may have (each names its reader).
+FILE_SUFFIXES = tuple(_READERS)
 
 
 def read_products(path: str | Path) -> tuple[list[dict[str, str]], list[Problem]]:

@@ -44,12 +44,15 @@ main.add_command(tokens_group)
 @_store_option
 @audited("build")
 def build(store: str | None) -> None:
-    """Validate data/ and write the store atomically (old store intact on failure)."""
+    """Validate data/ and write the store atomically (old store intact on failure).
+
+    The products are the latest published release (data/products/ seeds the first one).
+    """
     from brandmap.build.snapshot import build_store
     from brandmap.store import open_store
 
     target = open_store(_location(store))
-    snapshot = build_store(target)
+    snapshot = build_store(target, catalog=_published_catalog(store))
     click.echo(
         f"built {target.location}: {len(snapshot.communes)} communes "
         f"({snapshot.meta['geometry_quality']} geometry), {len(snapshot.regions)} regions, "
@@ -190,10 +193,18 @@ def _replace_boundaries(communes, store: str | None) -> None:
     from brandmap.store import open_store
 
     target = open_store(_location(store))
-    snapshot = build_snapshot(communes=communes)
+    snapshot = build_snapshot(communes=communes, catalog=_published_catalog(store))
     target.write(snapshot)
     save_real_boundaries(communes, settings.real_boundaries_path())
     click.echo(f"store rebuilt: {target.location} ({snapshot.meta['geometry_quality']} geometry)")
+
+
+def _published_catalog(store: str | None) -> list[dict]:
+    """The rows of the latest release in the editorial records beside the store."""
+    from brandmap.editorial import open_records
+    from brandmap.editorial.releases import latest_release
+
+    return list(latest_release(open_records(_location(store)))[1].values())
 
 
 @main.command()

@@ -1,9 +1,9 @@
 """The one small interface every editorial backend answers, and the schema's migrations.
 
-Editorial records (accounts, API tokens, the audit trail; drafts, releases and proposals
-next) are the only data brandmap cannot rebuild from ``data/``, so they live apart from the
-store. A backend hands out transactions; a transaction runs one SQL statement at a time and
-gives back rows as dicts. Statements are written once, in the SQL both SQLite and
+Editorial records (accounts, API tokens, the audit trail, drafts and releases) are the
+only data brandmap cannot rebuild from ``data/``, so they live apart from the store. A
+backend hands out transactions; a transaction runs one SQL statement at a time and gives
+back rows as dicts. Statements are written once, in the SQL both SQLite and
 PostgreSQL understand, with ``?`` placeholders (so a literal ``?`` never appears in one).
 
 The schema is versioned: :data:`MIGRATIONS` lists every change in order, and a backend
@@ -108,6 +108,30 @@ MIGRATIONS: tuple[Migration, ...] = (
                 action TEXT NOT NULL,
                 subject TEXT NOT NULL,
                 details TEXT NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        2,
+        "releases (every published catalog, whole) and drafts (an uploaded file, checked)",
+        (
+            """CREATE TABLE releases (
+                number INTEGER PRIMARY KEY,
+                published_at TEXT NOT NULL,
+                published_by TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                catalog TEXT NOT NULL
+            )""",
+            """CREATE TABLE drafts (
+                id {id},
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                filename TEXT NOT NULL,
+                mode TEXT NOT NULL CHECK (mode IN ('merge', 'replace')),
+                based_on INTEGER NOT NULL REFERENCES releases (number),
+                rows TEXT NOT NULL,
+                report TEXT NOT NULL,
+                published_as INTEGER REFERENCES releases (number)
             )""",
         ),
     ),

@@ -20,6 +20,7 @@ OPENAPI_VERSION = "3.0.3"
 API_VERSION = "1.0.0"
 
 #: What each kind of answer is, by the key routes name in :attr:`Route.responses`.
+_EXCEPTION = {"application/json": "Exception"}
 RESPONSES: dict[str, tuple[str, dict[str, str]]] = {
     "json": ("JSON document", {"application/json": "Object"}),
     "geojson": (
@@ -69,6 +70,11 @@ RESPONSES: dict[str, tuple[str, dict[str, str]]] = {
     "sitemap": ("Sitemap (sitemaps.org)", {"application/xml": "Text"}),
     "text": ("Plain text", {"text/plain": "Text"}),
     "page_not_found": ("Not found: a page saying so, in its language", {"text/html": "Html"}),
+    "unauthorized": ("No or bad credential (Authorization: Bearer TOKEN)", _EXCEPTION),
+    "forbidden": ("The credential's role does not allow this", _EXCEPTION),
+    "conflict": ("Conflicts with the catalog as published (ids named)", _EXCEPTION),
+    "too_large": ("The request body is too large", _EXCEPTION),
+    "unsupported": ("Not a CSV, XLSX or GeoJSON product file", _EXCEPTION),
 }
 
 

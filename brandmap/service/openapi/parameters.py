@@ -156,6 +156,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     ),
     "product_id": _path("product_id", "Product id (stable slug).", {"type": "string"}),
     "filename": _path("filename", "File path below the folder.", {"type": "string"}),
+    "draft_id": _path("draft_id", "Draft id (as answered on upload).", {"type": "integer"}),
+    "number": _path("number", "Release number.", {"type": "integer"}),
     # OGC API – Features
     "f": _query(
         "f",

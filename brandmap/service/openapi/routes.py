@@ -49,6 +49,9 @@ _OGC_FILTERS = (*(n for n in FILTER_PARAMS if n != "bbox"), "kind", "geometry_qu
 
 _BAD = ("400", "error")
 _MISSING = ("404", "not_found")
+# Every staff route: a credential is needed, and a role.
+_STAFF = (("401", "unauthorized"), ("403", "forbidden"))
+_STAFF_DESCRIPTION = "Authorization: Bearer TOKEN (an API token of `brandmap tokens create`)."
 
 #: Every route the service answers.
 ROUTES: tuple[Route, ...] = (
@@ -184,6 +187,57 @@ ROUTES: tuple[Route, ...] = (
         "Data",
         ("layer", "format", "export_crs", *_PRODUCT_FILTERS),
         (("200", "export"), _BAD),
+    ),
+    Route(
+        "/api/drafts",
+        "staff.new_draft",
+        "Upload a product file as a draft: its problems and what it would change",
+        "Staff",
+        (),
+        (("201", "json"), _BAD, *_STAFF, ("413", "too_large"), ("415", "unsupported")),
+        method="post",
+        description="Role editor. multipart/form-data: `file` (CSV, XLSX or GeoJSON in the "
+        "exchange format) and `mode` (`merge` by id, the default, or `replace`). "
+        + _STAFF_DESCRIPTION,
+    ),
+    Route(
+        "/api/drafts/{draft_id}",
+        "staff.draft",
+        "A draft's report",
+        "Staff",
+        ("draft_id",),
+        (("200", "json"), *_STAFF, _MISSING),
+        description="Role editor. " + _STAFF_DESCRIPTION,
+    ),
+    Route(
+        "/api/drafts/{draft_id}/publish",
+        "staff.publish",
+        "Publish a draft as the next release",
+        "Staff",
+        ("draft_id",),
+        (("200", "json"), *_STAFF, _MISSING, ("409", "conflict")),
+        method="post",
+        description="Role publisher. 409 when the draft has problems or touches products "
+        "changed since its release. " + _STAFF_DESCRIPTION,
+    ),
+    Route(
+        "/api/releases",
+        "staff.releases",
+        "Every published release, newest first",
+        "Staff",
+        (),
+        (("200", "json"), *_STAFF),
+        description="Role editor. " + _STAFF_DESCRIPTION,
+    ),
+    Route(
+        "/api/releases/{number}/restore",
+        "staff.restore",
+        "Publish an earlier release's catalog again, as a new release",
+        "Staff",
+        ("number",),
+        (("200", "json"), *_STAFF, _MISSING),
+        method="post",
+        description="Role publisher. " + _STAFF_DESCRIPTION,
     ),
     Route(
         "/openapi.json",

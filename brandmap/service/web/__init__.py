@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from brandmap import __version__, resources, settings
 from brandmap.catalog.certificates import PROVINCE_TIME, province_today
+from brandmap.editorial import Records, open_records
 from brandmap.errors import BrandmapError, StoreError
 from brandmap.present.dataset import Dataset
 from brandmap.redaction import logger
@@ -130,11 +131,15 @@ def create_app(
     store: str | Store | None = None,
     config: dict[str, Any] | None = None,
     clock: Callable[[], date] = province_today,
+    records: Records | None = None,
 ) -> Flask:
     """The service over ``store``: a location, an open store, or the configured store.
 
     ``clock`` says what day it is in the province (certificate statuses depend on it).
+    ``records``: the editorial records (default: those beside the store's location,
+    opened when the staff API is first used).
     """
+    location = store if isinstance(store, str) else None
     app = Flask(__name__, static_folder=None)
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, JSON_AS_ASCII=False)
     app.config.update(config or {})
@@ -143,11 +148,13 @@ def create_app(
     data = ServedData(store, clock)
     data.current()
     app.extensions["brandmap.served"] = data
+    app.extensions["brandmap.records"] = _records_once(records, location)
 
-    from brandmap.service.web import api, ogc
+    from brandmap.service.web import api, ogc, staff
 
     app.register_blueprint(api.bp)
     app.register_blueprint(ogc.bp)
+    app.register_blueprint(staff.bp)
     _register_pages(app)
     _register_error_handlers(app)
     caching = HttpCaching(
@@ -155,6 +162,20 @@ def create_app(
     )
     app.wsgi_app = _behind_proxies(SecurityHeaders(caching, settings.get("tiles_url")))
     return app
+
+
+def _records_once(records: Records | None, location: str | None) -> Callable[[], Records]:
+    """The editorial records, opened (and migrated) by the first request that needs them."""
+    opened: list[Records] = [records] if records is not None else []
+    lock = threading.Lock()
+
+    def get() -> Records:
+        with lock:
+            if not opened:
+                opened.append(open_records(location))
+            return opened[0]
+
+    return get
 
 
 def _behind_proxies(wsgi_app):
