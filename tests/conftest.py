@@ -15,6 +15,20 @@ from brandmap.resources import REPO_ROOT
 REFERENCE_DIR = REPO_ROOT.parent / "shared" / "reference"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_var_dir(tmp_path_factory) -> Iterator[Path]:
+    """Every test writes its store, editorial records and audit log in a folder of the test
+    run's own, never in the checkout's ``var/`` (a test that needs another sets its own)."""
+    folder = tmp_path_factory.mktemp("var")
+    before = os.environ.get("BRANDMAP_VAR_DIR")
+    os.environ["BRANDMAP_VAR_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("BRANDMAP_VAR_DIR", None)
+    else:
+        os.environ["BRANDMAP_VAR_DIR"] = before
+
+
 # ----------------------------------------------------------------------------- no skips in CI
 
 
