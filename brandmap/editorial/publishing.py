@@ -37,7 +37,7 @@ from brandmap.editorial.releases import (
 )
 from brandmap.editorial.trail import add_entry
 from brandmap.errors import BrandmapError, ValidationError
-from brandmap.store import Store
+from brandmap.store import Snapshot, Store
 
 __all__ = [
     "Mode",
@@ -65,15 +65,18 @@ class PublishConflict(BrandmapError):
 
 
 def create_draft(
-    records: Records, store: Store, upload: Path, filename: str, mode: str, *, actor: str
+    records: Records, served: Snapshot, upload: Path, filename: str, mode: str, *, actor: str
 ) -> dict[str, Any]:
     """Check an uploaded product file and keep it as a draft; its report.
+
+    The file is checked against the communes and regions of ``served``, the snapshot the
+    service already holds, so an upload costs no read of the whole store.
 
     A file that cannot be read at all is a ValidationError (nothing kept); a readable file
     with problems is kept, with its problems, and cannot be published until fixed.
     """
     chosen = _mode(mode)
-    rows, problems = check_product_file(upload, store.read())
+    rows, problems = check_product_file(upload, served)
     unreadable = [p for p in problems if p.row is None and p.severity == ERROR]
     if unreadable and not rows:
         raise ValidationError("; ".join(p.format("en") for p in unreadable))

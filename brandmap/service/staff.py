@@ -28,7 +28,7 @@ from brandmap.editorial.roles import Role
 from brandmap.editorial.tokens import verify_token
 from brandmap.errors import BrandmapError, StoreError, ValidationError
 from brandmap.service.api import ApiResponse, error_response, json_response
-from brandmap.store import Store
+from brandmap.store import Snapshot, Store
 
 __all__ = [
     "Actor",
@@ -100,13 +100,14 @@ def authorize(records: Records, credentials: Credentials, needed: Role) -> Actor
 
 def new_draft(
     records: Records,
-    store: Store,
+    served: Callable[[], Snapshot],
     credentials: Credentials,
     receive: Callable[[], Upload | None],
 ) -> ApiResponse:
     """``POST /api/drafts``: check an uploaded product file, keep it as a draft → 201.
 
-    ``receive`` reads the upload, only once the caller may send one.
+    ``receive`` reads the upload, only once the caller may send one; ``served`` gives the
+    snapshot being served, whose communes and regions the file is checked against.
     """
 
     def run() -> ApiResponse:
@@ -121,7 +122,12 @@ def new_draft(
                 f"a product file is {', '.join(FILE_SUFFIXES)}; got {upload.filename!r}",
             )
         report = create_draft(
-            records, store, upload.path, upload.filename, upload.mode or "merge", actor=actor.name
+            records,
+            served(),
+            upload.path,
+            upload.filename,
+            upload.mode or "merge",
+            actor=actor.name,
         )
         return _private(report, 201)
 

@@ -9,9 +9,11 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, request
 
 from brandmap.editorial import Records
+from brandmap.errors import StoreError
 from brandmap.service import staff
 from brandmap.service.web import served
 from brandmap.service.web.adapter import refuse_unreadable_query, send
+from brandmap.store import Snapshot
 
 __all__ = ["bp", "records"]
 
@@ -42,7 +44,7 @@ def new_draft() -> Response:
             upload.save(target)
             return staff.Upload(name, target, request.form.get("mode"))
 
-        return send(staff.new_draft(records(), served().store, credentials(), receive))
+        return send(staff.new_draft(records(), _served_snapshot, credentials(), receive))
 
 
 @bp.get("/api/drafts/<int:draft_id>")
@@ -63,3 +65,11 @@ def releases() -> Response:
 @bp.post("/api/releases/<int:number>/restore")
 def restore(number: int) -> Response:
     return send(staff.restore(records(), served().store, credentials(), number))
+
+
+def _served_snapshot() -> Snapshot:
+    """The snapshot being served, which uploads are checked against."""
+    dataset = served().current()
+    if dataset is None:
+        raise StoreError(served().problem or "no store can be read")
+    return dataset.snapshot
